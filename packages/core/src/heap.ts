@@ -1,0 +1,826 @@
+import type { Allocator, BlockInfo, HeapOptions, HeapStats, Ptr } from "./api.ts";
+import { OutOfMemoryError } from "./errors.ts";
+import { checkHeap, dumpHeap, heapStats, walkHeap } from "./internal/inspect.ts";
+import {
+	arenaEndFor,
+	bitmapBytesFor,
+	F_ALLOCATIONS,
+	F_FREES,
+	F_REALLOCATIONS,
+	FIRST_BLOCK,
+	FIRST_PTR,
+	FREE,
+	HEADER,
+	LAYOUT_VERSION,
+	MAGIC,
+	MAX_HEAP_BYTES,
+	MERGED_TAG,
+	MIN_BLOCK,
+	PAGE,
+	PREV_FREE,
+	W_ARENA_END,
+	W_BINNED_BLOCKS,
+	W_DIRTY_END,
+	W_FL_MAP,
+	W_GROWTH,
+	W_HEADS,
+	W_HEAP_BYTES,
+	W_HIGH_WATER,
+	W_MAGIC,
+	W_MAX_BYTES,
+	W_PEAK_USED,
+	W_SL_MAPS,
+	W_TOP,
+	W_USED_BYTES,
+	W_VERSION,
+} from "./internal/layout.ts";
+import { rejectAlign, rejectCount, rejectPointer, rejectSize, validateOpen, validateOptions } from "./internal/validate.ts";
+
+const SIZE_MASK = ~7;
+const DEFAULT_INITIAL = 65536;
+const DEFAULT_MAX = 2 ** 30;
+/** Largest alignment a request may ask for. */
+const MAX_ALIGN = 2 ** 24;
+
+const OPEN: unique symbol = Symbol("offheap.open");
+interface OpenOptions extends HeapOptions {
+	[OPEN]?: boolean;
+}
+
+function ctz(x: number): number {
+	return 31 - Math.clz32(x & -x);
+}
+
+/**
+ * A heap: `malloc`/`calloc`/`realloc`/`free` over one buffer that grows on demand up to a budget.
+ *
+ * The allocator is a two-level segregated fit (TLSF) design with boundary tags: allocation and free
+ * take bounded time whatever the number of blocks, freed neighbours coalesce at once, and every pointer
+ * passed to `free`, `realloc` or `usableSize` is validated in O(1) against a block-start bitmap, so a
+ * bad pointer throws and changes nothing. All state, bitmap included, lives inside the buffer, so
+ * {@link Heap.open} can reopen a heap from its bytes.
+ *
+ * Views (`u8`, `u32`, `f64`, `dv`, …) always cover the whole heap. They are re-created when the heap
+ * grows, so read them from the heap (`heap.u32`) after anything that may allocate rather than keeping
+ * your own copy.
+ *
+ * @example
+ * ```ts
+ * import { Heap } from "@offheap/core";
+ * const heap = new Heap({ initialBytes: 1 << 16, maxBytes: 1 << 24 });
+ * const p = heap.malloc(3 * 8);           // three f64, 8-aligned
+ * heap.f64.set([1, 2, 3], p >>> 3);
+ * const q = heap.realloc(p, 6 * 8);       // grows in place when it can
+ * console.log(heap.f64[(q >>> 3) + 2]);   // 3
+ * heap.free(q);
+ * heap.check();                           // throws HeapCorruptionError if any invariant broke
+ * ```
+ */
+export class Heap implements Allocator {
+	/** The buffer that holds the heap: its blocks and all of the allocator's state. */
+	buffer: ArrayBuffer | SharedArrayBuffer;
+	/** Bytes view over the whole heap. */
+	u8: Uint8Array;
+	/** Signed bytes view over the whole heap. */
+	i8: Int8Array;
+	/** u16 view over the whole heap; index with `ptr >>> 1`. */
+	u16: Uint16Array;
+	/** i16 view over the whole heap; index with `ptr >>> 1`. */
+	i16: Int16Array;
+	/** u32 view over the whole heap; index with `ptr >>> 2`. */
+	u32: Uint32Array;
+	/** i32 view over the whole heap; index with `ptr >>> 2`. */
+	i32: Int32Array;
+	/** f32 view over the whole heap; index with `ptr >>> 2`. */
+	f32: Float32Array;
+	/** f64 view over the whole heap; index with `ptr >>> 3`. */
+	f64: Float64Array;
+	/** i64 view over the whole heap; index with `ptr >>> 3`. */
+	i64: BigInt64Array;
+	/** u64 view over the whole heap; index with `ptr >>> 3`. */
+	u64: BigUint64Array;
+	/** DataView over the whole heap (little-endian access: pass `true`). */
+	dv: DataView;
+	/** End of the block area, mirrored from the control block (changes only when the heap grows). */
+	private arenaEnd: number;
+	/** u32 index of the start bitmap. */
+	private bitmapBase: number;
+	private maxBytes: number;
+
+	/**
+	 * Creates a heap in a new buffer, or in `options.buffer`.
+	 * @param options - sizes, budget and kind of buffer; see {@link HeapOptions}.
+	 * @throws RangeError for sizes that are not integers, out of range, or inconsistent.
+	 */
+	constructor(options: HeapOptions = {}) {
+		const opening = (options as OpenOptions)[OPEN] === true;
+		let buffer: ArrayBuffer | SharedArrayBuffer;
+		let heapBytes: number;
+		let maxBytes: number;
+		let growth = 2;
+		if (opening) {
+			buffer = options.buffer as ArrayBuffer | SharedArrayBuffer;
+			const opened = validateOpen(buffer);
+			heapBytes = opened.heapBytes;
+			maxBytes = opened.maxBytes;
+			growth = opened.growth;
+		} else {
+			const o = validateOptions(options, DEFAULT_INITIAL, DEFAULT_MAX);
+			heapBytes = o.initialBytes;
+			maxBytes = o.maxBytes;
+			growth = o.growthFactor;
+			if (o.buffer !== undefined) buffer = o.buffer;
+			else if (heapBytes === maxBytes) buffer = o.shared ? new SharedArrayBuffer(heapBytes) : new ArrayBuffer(heapBytes);
+			else if (o.shared) buffer = new SharedArrayBuffer(heapBytes, { maxByteLength: maxBytes });
+			else buffer = new ArrayBuffer(heapBytes, { maxByteLength: maxBytes });
+		}
+		this.buffer = buffer;
+		this.maxBytes = maxBytes;
+		this.arenaEnd = arenaEndFor(heapBytes);
+		this.bitmapBase = this.arenaEnd >>> 2;
+		this.u8 = new Uint8Array(buffer, 0, heapBytes);
+		this.i8 = new Int8Array(buffer, 0, heapBytes);
+		this.u16 = new Uint16Array(buffer, 0, heapBytes >>> 1);
+		this.i16 = new Int16Array(buffer, 0, heapBytes >>> 1);
+		this.u32 = new Uint32Array(buffer, 0, heapBytes >>> 2);
+		this.i32 = new Int32Array(buffer, 0, heapBytes >>> 2);
+		this.f32 = new Float32Array(buffer, 0, heapBytes >>> 2);
+		this.f64 = new Float64Array(buffer, 0, heapBytes >>> 3);
+		this.i64 = new BigInt64Array(buffer, 0, heapBytes >>> 3);
+		this.u64 = new BigUint64Array(buffer, 0, heapBytes >>> 3);
+		this.dv = new DataView(buffer, 0, heapBytes);
+		if (opening) {
+			this.u32[W_MAX_BYTES] = maxBytes;
+			checkHeap(this.u32, this.f64, this.arenaEnd);
+		} else {
+			this.format(heapBytes, maxBytes, growth, options.buffer !== undefined);
+		}
+	}
+
+	/**
+	 * Reopens a heap from its buffer: after the buffer was transferred to a worker, or its bytes were
+	 * saved and read back. Every live block keeps its address and contents. The heap can grow only if
+	 * the buffer is resizable (or growable); otherwise its current size is its budget.
+	 *
+	 * @param buffer - a buffer that holds a heap (checked in full before it is used).
+	 * @throws {@link HeapCorruptionError} when the bytes are not a consistent heap.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * const p = heap.malloc(4);
+	 * heap.u32[p >>> 2] = 42;
+	 * const copy = new Uint8Array(heap.u8).buffer; // e.g. written to a file and read back
+	 * const again = Heap.open(copy);
+	 * console.log(again.u32[p >>> 2], again.usableSize(p)); // 42 12
+	 * ```
+	 */
+	static open(buffer: ArrayBuffer | SharedArrayBuffer): Heap {
+		const options: OpenOptions = { buffer, [OPEN]: true };
+		return new Heap(options);
+	}
+
+	private format(heapBytes: number, maxBytes: number, growth: number, callerBuffer: boolean): void {
+		const u32 = this.u32;
+		const arenaEnd = this.arenaEnd;
+		// A caller's buffer may hold anything: clear the control block and the bitmap, and trust no byte
+		// of the arena to be zero.
+		this.u8.fill(0, 0, FIRST_BLOCK);
+		this.u8.fill(0, arenaEnd, heapBytes);
+		u32[W_MAGIC] = MAGIC;
+		u32[W_VERSION] = LAYOUT_VERSION;
+		u32[W_HEAP_BYTES] = heapBytes;
+		u32[W_MAX_BYTES] = maxBytes;
+		u32[W_ARENA_END] = arenaEnd;
+		u32[W_TOP] = FIRST_BLOCK;
+		u32[W_DIRTY_END] = callerBuffer ? arenaEnd : FIRST_BLOCK;
+		u32[W_HIGH_WATER] = FIRST_BLOCK;
+		u32[W_GROWTH] = Math.round(growth * 256);
+		u32[FIRST_BLOCK >>> 2] = (arenaEnd - FIRST_BLOCK) | FREE;
+		this.setStart(FIRST_BLOCK);
+	}
+
+	// ---------------------------------------------------------------- allocation
+
+	/**
+	 * Allocates `size` bytes. Every pointer is 8-aligned; pass `align` (a power of two up to 2^24) for
+	 * more. `malloc(0)` returns a unique live block.
+	 * @returns the pointer, or `0` when the budget cannot hold the request.
+	 * @throws RangeError when `size` is not an integer in [0, 2^31) or `align` is not a power of two.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * const p = heap.malloc(100);
+	 * const page = heap.malloc(256, 4096);
+	 * console.log(p % 8, page % 4096); // 0 0
+	 * ```
+	 */
+	malloc(size: number, align?: number): Ptr {
+		if ((size >>> 0) !== size || size > MAX_HEAP_BYTES) return rejectSize("malloc", size);
+		if (align !== undefined && align !== 8) return this.mallocAligned(size, align);
+		const bytes = (size + 11) & SIZE_MASK;
+		return this.allocBlock(bytes < MIN_BLOCK ? MIN_BLOCK : bytes);
+	}
+
+	/**
+	 * Like {@link Heap.malloc}, but throws instead of returning `0`.
+	 * @throws {@link OutOfMemoryError} when the budget cannot hold the request.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * const p = heap.alloc(64, 64);
+	 * console.log(p % 64); // 0
+	 * ```
+	 */
+	alloc(size: number, align?: number): Ptr {
+		const ptr = this.malloc(size, align);
+		if (ptr === 0) throw this.outOfMemory(size);
+		return ptr;
+	}
+
+	/**
+	 * Allocates `count * size` bytes, all zero (also when a dirty block is reused).
+	 * @returns the pointer, or `0` on exhaustion or when `count * size` is beyond the largest heap.
+	 * @throws RangeError when `count` or `size` is not a non-negative integer.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * const p = heap.calloc(10, 4);
+	 * console.log(heap.u32.subarray(p >>> 2, (p >>> 2) + 10).every((x) => x === 0)); // true
+	 * ```
+	 */
+	calloc(count: number, size: number): Ptr {
+		if ((count >>> 0) !== count) return rejectCount("calloc", count);
+		if ((size >>> 0) !== size) return rejectSize("calloc", size);
+		const total = count * size;
+		if (total > MAX_HEAP_BYTES) return 0;
+		const dirtyEnd = this.u32[W_DIRTY_END];
+		const bytes = (total + 11) & SIZE_MASK;
+		const ptr = this.allocBlock(bytes < MIN_BLOCK ? MIN_BLOCK : bytes);
+		if (ptr === 0) return 0;
+		const end = ptr - HEADER + (this.u32[(ptr - HEADER) >>> 2] & SIZE_MASK);
+		if (ptr < dirtyEnd) this.u8.fill(0, ptr, end < dirtyEnd ? end : dirtyEnd);
+		return ptr;
+	}
+
+	/** Takes a block of exactly `bytes` (a valid block size) from a size class or from the top. */
+	private allocBlock(bytes: number): Ptr {
+		const u32 = this.u32;
+		let bin = bytes < 256 ? bytes >>> 3 : binLarge(bytes);
+		let block = u32[W_HEADS + bin];
+		if (block === 0 || (u32[block >>> 2] & SIZE_MASK) < bytes) {
+			// Every block of a higher class fits: take the first non-empty one.
+			bin += 1;
+			let fl = bin >>> 5;
+			let slMap = u32[W_SL_MAPS + fl] & (-1 << (bin & 31));
+			if (slMap === 0) {
+				const flMap = u32[W_FL_MAP] & (-1 << (fl + 1));
+				if (flMap === 0) return this.allocTop(bytes);
+				fl = ctz(flMap);
+				slMap = u32[W_SL_MAPS + fl];
+			}
+			bin = (fl << 5) | ctz(slMap);
+			block = u32[W_HEADS + bin];
+		}
+		// Unlink the head of its class.
+		const next = u32[(block + 4) >>> 2];
+		u32[W_HEADS + bin] = next;
+		if (next !== 0) u32[(next + 8) >>> 2] = 0;
+		else this.clearClass(bin);
+		u32[W_BINNED_BLOCKS] -= 1;
+		const size = u32[block >>> 2] & SIZE_MASK;
+		const rest = size - bytes;
+		if (rest >= MIN_BLOCK) {
+			const r = block + bytes;
+			u32[r >>> 2] = rest | FREE;
+			u32[(r + rest - 4) >>> 2] = rest;
+			this.setStart(r);
+			this.link(r, rest);
+			u32[block >>> 2] = bytes;
+		} else {
+			u32[block >>> 2] = size;
+			u32[(block + size) >>> 2] &= ~PREV_FREE;
+			bytes = size;
+		}
+		const used = u32[W_USED_BYTES] + bytes;
+		u32[W_USED_BYTES] = used;
+		if (used > u32[W_PEAK_USED]) u32[W_PEAK_USED] = used;
+		this.f64[F_ALLOCATIONS] += 1;
+		return block + HEADER;
+	}
+
+	/** Carves a block from the start of the top, growing the buffer if the top is too small. */
+	private allocTop(bytes: number): Ptr {
+		let u32 = this.u32;
+		const top = u32[W_TOP];
+		if (top + bytes > this.arenaEnd) {
+			if (!this.grow(bytes)) return 0;
+			u32 = this.u32;
+		}
+		const arenaEnd = this.arenaEnd;
+		const next = top + bytes;
+		u32[top >>> 2] = bytes;
+		u32[W_TOP] = next;
+		if (next < arenaEnd) {
+			u32[next >>> 2] = (arenaEnd - next) | FREE;
+			this.setStart(next);
+		}
+		if (next > u32[W_HIGH_WATER]) u32[W_HIGH_WATER] = next;
+		if (next > u32[W_DIRTY_END]) u32[W_DIRTY_END] = next;
+		const used = u32[W_USED_BYTES] + bytes;
+		u32[W_USED_BYTES] = used;
+		if (used > u32[W_PEAK_USED]) u32[W_PEAK_USED] = used;
+		this.f64[F_ALLOCATIONS] += 1;
+		return top + HEADER;
+	}
+
+	private mallocAligned(size: number, align: number): Ptr {
+		if ((align >>> 0) !== align || align === 0 || (align & (align - 1)) !== 0 || align > MAX_ALIGN) {
+			return rejectAlign("malloc", align);
+		}
+		const bytes = Math.max(MIN_BLOCK, (size + 11) & SIZE_MASK);
+		if (align <= 8) return this.allocBlock(bytes);
+		// Room for the block, a front gap of 0 or at least MIN_BLOCK bytes, and the worst misalignment.
+		const total = bytes + align + 8;
+		if (total > MAX_HEAP_BYTES) return 0;
+		let u32 = this.u32;
+		let block = 0;
+		let size0 = 0;
+		let fromTop = false;
+		const bin = this.firstFit(total);
+		if (bin >= 0) {
+			block = u32[W_HEADS + bin];
+			size0 = u32[block >>> 2] & SIZE_MASK;
+			this.unlink(block, size0);
+		} else {
+			block = u32[W_TOP];
+			if (block + total > this.arenaEnd) {
+				if (!this.grow(total)) return 0;
+				u32 = this.u32;
+			}
+			size0 = this.arenaEnd - block;
+			fromTop = true;
+		}
+		const payload = block + HEADER;
+		let gap = ((payload + align - 1) & -align) - payload;
+		if (gap !== 0 && gap < MIN_BLOCK) gap += align;
+		let start = block;
+		if (gap !== 0) {
+			// The front gap becomes a free block of its own; its left neighbour is in use.
+			u32[block >>> 2] = gap | FREE;
+			u32[(block + gap - 4) >>> 2] = gap;
+			this.link(block, gap);
+			start = block + gap;
+			this.setStart(start);
+		}
+		const flags = gap !== 0 ? PREV_FREE : 0;
+		let taken = bytes;
+		if (fromTop) {
+			const next = start + bytes;
+			const arenaEnd = this.arenaEnd;
+			u32[W_TOP] = next;
+			if (next < arenaEnd) {
+				u32[next >>> 2] = (arenaEnd - next) | FREE;
+				this.setStart(next);
+			}
+			if (next > u32[W_HIGH_WATER]) u32[W_HIGH_WATER] = next;
+			if (next > u32[W_DIRTY_END]) u32[W_DIRTY_END] = next;
+		} else {
+			const rest = size0 - gap - bytes;
+			if (rest >= MIN_BLOCK) {
+				const r = start + bytes;
+				u32[r >>> 2] = rest | FREE;
+				u32[(r + rest - 4) >>> 2] = rest;
+				this.setStart(r);
+				this.link(r, rest);
+			} else {
+				taken = bytes + rest;
+				u32[(start + taken) >>> 2] &= ~PREV_FREE;
+			}
+		}
+		u32[start >>> 2] = taken | flags;
+		const used = u32[W_USED_BYTES] + taken;
+		u32[W_USED_BYTES] = used;
+		if (used > u32[W_PEAK_USED]) u32[W_PEAK_USED] = used;
+		this.f64[F_ALLOCATIONS] += 1;
+		return start + HEADER;
+	}
+
+	/** Size class of a block that fits `bytes`, or -1 when only the top is left. */
+	private firstFit(bytes: number): number {
+		const u32 = this.u32;
+		let bin = bytes < 256 ? bytes >>> 3 : binLarge(bytes);
+		const head = u32[W_HEADS + bin];
+		if (head !== 0 && (u32[head >>> 2] & SIZE_MASK) >= bytes) return bin;
+		bin += 1;
+		let fl = bin >>> 5;
+		let slMap = u32[W_SL_MAPS + fl] & (-1 << (bin & 31));
+		if (slMap === 0) {
+			const flMap = u32[W_FL_MAP] & (-1 << (fl + 1));
+			if (flMap === 0) return -1;
+			fl = ctz(flMap);
+			slMap = u32[W_SL_MAPS + fl];
+		}
+		return (fl << 5) | ctz(slMap);
+	}
+
+	// ---------------------------------------------------------------- free
+
+	/**
+	 * Frees a block; its free neighbours merge with it at once. `free(0)` does nothing.
+	 * @throws {@link InvalidPointerError} for a pointer that is not the start of a block, and
+	 * {@link DoubleFreeError} for a block already freed; the heap is then left exactly as it was.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * const p = heap.malloc(32);
+	 * heap.free(p);
+	 * console.log(heap.stats().liveBlocks); // 0
+	 * ```
+	 */
+	free(ptr: Ptr): void {
+		if (ptr === 0) return;
+		const u32 = this.u32;
+		if ((ptr >>> 0) !== ptr || (ptr & 7) !== 0 || ptr < FIRST_PTR || ptr >= this.arenaEnd) {
+			return rejectPointer("free", ptr, u32, this.arenaEnd);
+		}
+		const header = u32[(ptr - HEADER) >>> 2];
+		if (((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 || (header & FREE) !== 0) {
+			return rejectPointer("free", ptr, u32, this.arenaEnd);
+		}
+		u32[W_USED_BYTES] -= header & SIZE_MASK;
+		this.f64[F_FREES] += 1;
+		this.release(ptr - HEADER, header);
+	}
+
+	/**
+	 * Bytes usable at `ptr` (at least the size asked for; the rest of the block's 8-byte granule).
+	 * @throws {@link InvalidPointerError} or {@link DoubleFreeError} as {@link Heap.free} does.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * console.log(heap.usableSize(heap.malloc(10))); // 12
+	 * ```
+	 */
+	usableSize(ptr: Ptr): number {
+		const u32 = this.u32;
+		if ((ptr >>> 0) !== ptr || (ptr & 7) !== 0 || ptr < FIRST_PTR || ptr >= this.arenaEnd) {
+			return rejectPointer("usableSize", ptr, u32, this.arenaEnd);
+		}
+		const header = u32[(ptr - HEADER) >>> 2];
+		if (((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 || (header & FREE) !== 0) {
+			return rejectPointer("usableSize", ptr, u32, this.arenaEnd);
+		}
+		return (header & SIZE_MASK) - HEADER;
+	}
+
+	/** Turns the used block at `block` (with header `header`) into free space, merging both neighbours. */
+	private release(block: number, header: number): void {
+		const u32 = this.u32;
+		let size = header & SIZE_MASK;
+		const right = block + size;
+		if ((header & PREV_FREE) !== 0) {
+			const leftSize = u32[(block - 4) >>> 2];
+			const left = block - leftSize;
+			this.unlink(left, leftSize);
+			this.clearStart(block);
+			block = left;
+			size += leftSize;
+		}
+		const top = u32[W_TOP];
+		if (right === top) {
+			const arenaEnd = this.arenaEnd;
+			if (top < arenaEnd) {
+				this.clearStart(top);
+				// The old top header is now inside the top, which must read as zero above dirtyEnd.
+				if (top + 4 > u32[W_DIRTY_END]) u32[W_DIRTY_END] = top + 4;
+			}
+			u32[block >>> 2] = (arenaEnd - block) | FREE;
+			u32[W_TOP] = block;
+			return;
+		}
+		const rightHeader = u32[right >>> 2];
+		if ((rightHeader & FREE) !== 0) {
+			const rightSize = rightHeader & SIZE_MASK;
+			this.unlink(right, rightSize);
+			this.clearStart(right);
+			size += rightSize;
+		} else {
+			u32[right >>> 2] = rightHeader | PREV_FREE;
+		}
+		u32[block >>> 2] = size | FREE;
+		u32[(block + size - 4) >>> 2] = size;
+		this.link(block, size);
+	}
+
+	// ---------------------------------------------------------------- realloc
+
+	/**
+	 * Resizes the block at `ptr` to `size` bytes, keeping its first `min(old, size)` bytes. It shrinks in
+	 * place, grows in place into a free right neighbour or the free end of the heap, and otherwise
+	 * moves the block and frees the old one. `realloc(0, n)` is `malloc(n)`; `realloc(p, 0)` shrinks `p`
+	 * to the smallest block and keeps it live. A moved block is 8-aligned whatever it was before.
+	 * @returns the new pointer, or `0` when the budget cannot hold `size`; `ptr` is then untouched.
+	 * @throws {@link InvalidPointerError} or {@link DoubleFreeError} as {@link Heap.free} does, and
+	 * RangeError for a bad size.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * let p = heap.malloc(4);
+	 * heap.u32[p >>> 2] = 7;
+	 * p = heap.realloc(p, 4000);
+	 * console.log(heap.u32[p >>> 2], heap.stats().liveBlocks); // 7 1
+	 * ```
+	 */
+	realloc(ptr: Ptr, size: number): Ptr {
+		if (ptr === 0) return this.malloc(size);
+		let u32 = this.u32;
+		if ((ptr >>> 0) !== ptr || (ptr & 7) !== 0 || ptr < FIRST_PTR || ptr >= this.arenaEnd) {
+			return rejectPointer("realloc", ptr, u32, this.arenaEnd);
+		}
+		const block = ptr - HEADER;
+		const header = u32[block >>> 2];
+		if (((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 || (header & FREE) !== 0) {
+			return rejectPointer("realloc", ptr, u32, this.arenaEnd);
+		}
+		if ((size >>> 0) !== size || size > MAX_HEAP_BYTES) return rejectSize("realloc", size);
+		const need = Math.max(MIN_BLOCK, (size + 11) & SIZE_MASK);
+		const old = header & SIZE_MASK;
+		const flags = header & PREV_FREE;
+		if (need <= old) {
+			if (old - need >= MIN_BLOCK) {
+				u32[block >>> 2] = need | flags;
+				const tail = block + need;
+				u32[tail >>> 2] = old - need;
+				this.setStart(tail);
+				this.release(tail, old - need);
+				u32[W_USED_BYTES] -= old - need;
+			}
+			this.f64[F_REALLOCATIONS] += 1;
+			return ptr;
+		}
+		const right = block + old;
+		let top = u32[W_TOP];
+		if (right === top) {
+			if (block + need > this.arenaEnd) {
+				if (this.grow(need - old)) u32 = this.u32;
+			}
+			const arenaEnd = this.arenaEnd;
+			if (block + need <= arenaEnd) {
+				if (top < arenaEnd) this.clearStart(top);
+				top = block + need;
+				u32[block >>> 2] = need | flags;
+				u32[W_TOP] = top;
+				if (top < arenaEnd) {
+					u32[top >>> 2] = (arenaEnd - top) | FREE;
+					this.setStart(top);
+				}
+				if (top > u32[W_HIGH_WATER]) u32[W_HIGH_WATER] = top;
+				if (top > u32[W_DIRTY_END]) u32[W_DIRTY_END] = top;
+				this.addUsed(need - old);
+				this.f64[F_REALLOCATIONS] += 1;
+				return ptr;
+			}
+		} else {
+			const rightHeader = u32[right >>> 2];
+			const rightSize = rightHeader & SIZE_MASK;
+			if ((rightHeader & FREE) !== 0 && old + rightSize >= need) {
+				this.unlink(right, rightSize);
+				this.clearStart(right);
+				const total = old + rightSize;
+				let taken = total;
+				if (total - need >= MIN_BLOCK) {
+					const r = block + need;
+					const rest = total - need;
+					u32[r >>> 2] = rest | FREE;
+					u32[(r + rest - 4) >>> 2] = rest;
+					this.setStart(r);
+					this.link(r, rest);
+					taken = need;
+				} else {
+					u32[(block + total) >>> 2] &= ~PREV_FREE;
+				}
+				u32[block >>> 2] = taken | flags;
+				this.addUsed(taken - old);
+				this.f64[F_REALLOCATIONS] += 1;
+				return ptr;
+			}
+		}
+		const moved = this.allocBlock(need);
+		if (moved === 0) return 0;
+		u32 = this.u32;
+		this.u8.copyWithin(moved, ptr, ptr + old - HEADER);
+		const oldHeader = u32[block >>> 2];
+		u32[W_USED_BYTES] -= oldHeader & SIZE_MASK;
+		this.f64[F_FREES] += 1;
+		this.f64[F_REALLOCATIONS] += 1;
+		this.release(block, oldHeader);
+		return moved;
+	}
+
+	private addUsed(bytes: number): void {
+		const u32 = this.u32;
+		const used = u32[W_USED_BYTES] + bytes;
+		u32[W_USED_BYTES] = used;
+		if (used > u32[W_PEAK_USED]) u32[W_PEAK_USED] = used;
+	}
+
+	// ---------------------------------------------------------------- size classes and bitmap
+
+	/** Pushes the free block `block` of `size` bytes on the list of its class. */
+	private link(block: number, size: number): void {
+		const u32 = this.u32;
+		const bin = size < 256 ? size >>> 3 : binLarge(size);
+		const head = u32[W_HEADS + bin];
+		u32[(block + 4) >>> 2] = head;
+		u32[(block + 8) >>> 2] = 0;
+		if (head !== 0) u32[(head + 8) >>> 2] = block;
+		else {
+			const fl = bin >>> 5;
+			u32[W_SL_MAPS + fl] |= 1 << (bin & 31);
+			u32[W_FL_MAP] |= 1 << fl;
+		}
+		u32[W_HEADS + bin] = block;
+		u32[W_BINNED_BLOCKS] += 1;
+	}
+
+	/** Takes the free block `block` of `size` bytes out of the list of its class. */
+	private unlink(block: number, size: number): void {
+		const u32 = this.u32;
+		const bin = size < 256 ? size >>> 3 : binLarge(size);
+		const next = u32[(block + 4) >>> 2];
+		const prev = u32[(block + 8) >>> 2];
+		if (next !== 0) u32[(next + 8) >>> 2] = prev;
+		if (prev !== 0) u32[(prev + 4) >>> 2] = next;
+		else {
+			u32[W_HEADS + bin] = next;
+			if (next === 0) this.clearClass(bin);
+		}
+		u32[W_BINNED_BLOCKS] -= 1;
+	}
+
+	private clearClass(bin: number): void {
+		const u32 = this.u32;
+		const fl = bin >>> 5;
+		const slMap = u32[W_SL_MAPS + fl] & ~(1 << (bin & 31));
+		u32[W_SL_MAPS + fl] = slMap;
+		if (slMap === 0) u32[W_FL_MAP] &= ~(1 << fl);
+	}
+
+	/** Marks `block` as the start of a block in the bitmap. */
+	private setStart(block: number): void {
+		const p = block + HEADER;
+		this.u32[this.bitmapBase + (p >>> 8)] |= 1 << ((p >>> 3) & 31);
+	}
+
+	/** Unmarks `block`, which was merged into its left neighbour, and tags its old header. */
+	private clearStart(block: number): void {
+		const p = block + HEADER;
+		const u32 = this.u32;
+		u32[this.bitmapBase + (p >>> 8)] &= ~(1 << ((p >>> 3) & 31));
+		u32[block >>> 2] = MERGED_TAG;
+	}
+
+	// ---------------------------------------------------------------- growth
+
+	/** Grows the buffer so that the top holds at least `bytes`; false when the budget does not allow it. */
+	private grow(bytes: number): boolean {
+		const u32 = this.u32;
+		const oldBytes = u32[W_HEAP_BYTES];
+		const top = u32[W_TOP];
+		let need = top + bytes + 8;
+		need += bitmapBytesFor(need) + 8;
+		need = Math.ceil(need / 8) * 8;
+		let target = Math.max(need, Math.ceil((oldBytes * u32[W_GROWTH]) / 256));
+		target = Math.ceil(target / PAGE) * PAGE;
+		if (target > this.maxBytes) target = this.maxBytes;
+		if (target <= oldBytes || arenaEndFor(target) - top < bytes) return false;
+		const buffer = this.buffer;
+		try {
+			if (buffer instanceof ArrayBuffer) buffer.resize(target);
+			else buffer.grow(target);
+		} catch {
+			return false;
+		}
+		this.relayout(oldBytes, target);
+		return true;
+	}
+
+	/** Moves the start bitmap to the end of the grown buffer and extends the top over the new space. */
+	private relayout(oldBytes: number, newBytes: number): void {
+		const oldArenaEnd = this.arenaEnd;
+		const oldBitmapBytes = oldBytes - oldArenaEnd;
+		const arenaEnd = arenaEndFor(newBytes);
+		this.attachViews(newBytes);
+		const u8 = this.u8;
+		const u32 = this.u32;
+		u8.copyWithin(arenaEnd, oldArenaEnd, oldBytes);
+		u8.fill(0, arenaEnd + oldBitmapBytes, newBytes);
+		u8.fill(0, oldArenaEnd, arenaEnd);
+		this.arenaEnd = arenaEnd;
+		this.bitmapBase = arenaEnd >>> 2;
+		u32[W_HEAP_BYTES] = newBytes;
+		u32[W_ARENA_END] = arenaEnd;
+		const top = u32[W_TOP];
+		u32[top >>> 2] = (arenaEnd - top) | FREE;
+		if (top === oldArenaEnd) this.setStart(top);
+	}
+
+	private attachViews(heapBytes: number): void {
+		const buffer = this.buffer;
+		this.u8 = new Uint8Array(buffer, 0, heapBytes);
+		this.i8 = new Int8Array(buffer, 0, heapBytes);
+		this.u16 = new Uint16Array(buffer, 0, heapBytes >>> 1);
+		this.i16 = new Int16Array(buffer, 0, heapBytes >>> 1);
+		this.u32 = new Uint32Array(buffer, 0, heapBytes >>> 2);
+		this.i32 = new Int32Array(buffer, 0, heapBytes >>> 2);
+		this.f32 = new Float32Array(buffer, 0, heapBytes >>> 2);
+		this.f64 = new Float64Array(buffer, 0, heapBytes >>> 3);
+		this.i64 = new BigInt64Array(buffer, 0, heapBytes >>> 3);
+		this.u64 = new BigUint64Array(buffer, 0, heapBytes >>> 3);
+		this.dv = new DataView(buffer, 0, heapBytes);
+	}
+
+	// ---------------------------------------------------------------- inspection
+
+	/**
+	 * Exact counters, read in O(1) from the control block (the largest free block needs a look at
+	 * one size class).
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * const p = heap.malloc(1000);
+	 * heap.free(p);
+	 * const { liveBlocks, freeBlocks, allocations, frees } = heap.stats();
+	 * console.log(liveBlocks, freeBlocks, allocations, frees); // 0 1 1 1
+	 * ```
+	 */
+	stats(): HeapStats {
+		return heapStats(this.u32, this.f64, this.arenaEnd);
+	}
+
+	/**
+	 * Walks every block and checks every invariant: headers, boundary tags, the start bitmap, the size
+	 * classes and their bitmaps, coalescing, and the counters. O(blocks + heap/256).
+	 * @throws {@link HeapCorruptionError} naming the first bad block.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * heap.free(heap.malloc(8));
+	 * heap.check(); // passes silently
+	 * ```
+	 */
+	check(): void {
+		checkHeap(this.u32, this.f64, this.arenaEnd);
+	}
+
+	/**
+	 * Every block in address order, free ones included.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * heap.malloc(8);
+	 * console.log([...heap.walk()].filter((b) => !b.free).length); // 1
+	 * ```
+	 */
+	walk(): IterableIterator<BlockInfo> {
+		return walkHeap(this.u32, this.arenaEnd);
+	}
+
+	/**
+	 * A human-readable map of the heap, one block a line: `[0x0d34 -> 0x0d44) allocated 16 B`.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * heap.malloc(100);
+	 * console.log(heap.dump());
+	 * ```
+	 */
+	dump(): string {
+		return dumpHeap(this.u32, this.f64, this.arenaEnd);
+	}
+
+	private outOfMemory(size: number): OutOfMemoryError {
+		const s = this.stats();
+		return new OutOfMemoryError(
+			size,
+			`heap ${s.heapBytes} B of a ${s.maxBytes} B budget, ${s.freeBytes} B free, largest free block ${s.largestFreeBlock} B`,
+		);
+	}
+}
+
+/** Size class of a block of at least 256 bytes. */
+function binLarge(size: number): number {
+	const msb = 31 - Math.clz32(size);
+	return ((msb - 7) << 5) | ((size >>> (msb - 5)) & 31);
+}

@@ -1,0 +1,212 @@
+import type { BlockInfo, HeapStats } from "../api.ts";
+import { HeapCorruptionError, hex } from "../errors.ts";
+import {
+	BIN_COUNT,
+	binOf,
+	F_ALLOCATIONS,
+	F_FREES,
+	F_REALLOCATIONS,
+	FIRST_BLOCK,
+	FL_COUNT,
+	FREE,
+	LAYOUT_VERSION,
+	MAGIC,
+	MIN_BLOCK,
+	PREV_FREE,
+	SL_COUNT,
+	W_ARENA_END,
+	W_BINNED_BLOCKS,
+	W_DIRTY_END,
+	W_FL_MAP,
+	W_HEADS,
+	W_HEAP_BYTES,
+	W_HIGH_WATER,
+	W_MAGIC,
+	W_MAX_BYTES,
+	W_PEAK_USED,
+	W_SL_MAPS,
+	W_TOP,
+	W_USED_BYTES,
+	W_VERSION,
+} from "./layout.ts";
+
+// Inspection runs outside the hot paths: stats, the invariant walk, iteration and the text dump.
+
+/** Largest free block in the size classes: the biggest block of the highest non-empty class. */
+function largestBinned(u32: Uint32Array): number {
+	const flMap = u32[W_FL_MAP] as number;
+	if (flMap === 0) return 0;
+	const fl = 31 - Math.clz32(flMap);
+	const sl = 31 - Math.clz32(u32[W_SL_MAPS + fl] as number);
+	let largest = 0;
+	for (let block = u32[W_HEADS + fl * SL_COUNT + sl] as number; block !== 0; block = u32[(block + 4) >>> 2] as number) {
+		const size = (u32[block >>> 2] as number) & ~7;
+		if (size > largest) largest = size;
+	}
+	return largest;
+}
+
+/** @internal */
+export function heapStats(u32: Uint32Array, f64: Float64Array, arenaEnd: number): HeapStats {
+	const heapBytes = u32[W_HEAP_BYTES] as number;
+	const usedBytes = u32[W_USED_BYTES] as number;
+	const topBytes = arenaEnd - (u32[W_TOP] as number);
+	const freeBytes = arenaEnd - FIRST_BLOCK - usedBytes;
+	const allocations = f64[F_ALLOCATIONS] as number;
+	const frees = f64[F_FREES] as number;
+	return {
+		heapBytes,
+		maxBytes: u32[W_MAX_BYTES] as number,
+		usedBytes,
+		freeBytes,
+		metadataBytes: heapBytes - usedBytes - freeBytes,
+		liveBlocks: allocations - frees,
+		freeBlocks: (u32[W_BINNED_BLOCKS] as number) + (topBytes > 0 ? 1 : 0),
+		largestFreeBlock: Math.max(topBytes, largestBinned(u32)),
+		peakUsedBytes: u32[W_PEAK_USED] as number,
+		highWaterBytes: u32[W_HIGH_WATER] as number,
+		allocations,
+		frees,
+		reallocations: f64[F_REALLOCATIONS] as number,
+	};
+}
+
+function isStart(u32: Uint32Array, bitmapBase: number, block: number): boolean {
+	const p = block + 4;
+	return (((u32[bitmapBase + (p >>> 8)] as number) >>> ((p >>> 3) & 31)) & 1) === 1;
+}
+
+function popcount(x: number): number {
+	let v = x - ((x >>> 1) & 0x55555555);
+	v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+	return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** @internal */
+export function checkHeap(u32: Uint32Array, f64: Float64Array, arenaEnd: number): void {
+	const fail = (block: number, detail: string): never => {
+		throw new HeapCorruptionError(block, detail);
+	};
+	if (u32[W_MAGIC] !== MAGIC || u32[W_VERSION] !== LAYOUT_VERSION) fail(-1, "bad magic number or layout version");
+	const heapBytes = u32[W_HEAP_BYTES] as number;
+	if (u32[W_ARENA_END] !== arenaEnd) fail(-1, `arena end ${hex(u32[W_ARENA_END] as number)} should be ${hex(arenaEnd)}`);
+	const top = u32[W_TOP] as number;
+	if (top < FIRST_BLOCK || top > arenaEnd || top % 8 !== 4) fail(-1, `top ${hex(top)} is not a block address`);
+	const bitmapBase = arenaEnd >>> 2;
+
+	let blocks = 0;
+	let freeBlocks = 0;
+	let live = 0;
+	let used = 0;
+	let prevFree = false;
+	let block = FIRST_BLOCK;
+	while (block < arenaEnd) {
+		const header = u32[block >>> 2] as number;
+		const size = header & ~7;
+		const isTop = block === top;
+		if (size < (isTop ? 8 : MIN_BLOCK) || block + size > arenaEnd) {
+			fail(block, `header ${hex(header)} gives a size of ${size} B, which does not fit the heap`);
+		}
+		if (!isStart(u32, bitmapBase, block)) fail(block, "the block is not marked in the start bitmap");
+		if (((header & PREV_FREE) !== 0) !== prevFree) fail(block, "the previous-block-free flag is wrong");
+		const free = (header & FREE) !== 0;
+		blocks++;
+		if (isTop) {
+			if (!free) fail(block, "the top block is not free");
+			if (block + size !== arenaEnd) fail(block, "the top block does not end the heap");
+			if (prevFree) fail(block, "a free block before the top was not merged into it");
+		} else if (block + size === arenaEnd && top !== arenaEnd) {
+			fail(block, `the last block is not the top at ${hex(top)}`);
+		}
+		if (free && !isTop) {
+			if (prevFree) fail(block, "two free blocks next to each other were not merged");
+			if (u32[(block + size - 4) >>> 2] !== size) fail(block, "the boundary tag at the end of the free block is wrong");
+			freeBlocks++;
+		} else if (!free) {
+			live++;
+			used += size;
+		}
+		prevFree = free;
+		block += size;
+	}
+	if (block !== arenaEnd) fail(block, "the last block runs past the end of the heap");
+	if (top === arenaEnd && prevFree) fail(-1, "the heap ends with a free block that is not the top");
+
+	// The bitmap must mark exactly the blocks walked above, and nothing past the arena.
+	let marked = 0;
+	for (let i = bitmapBase; i < heapBytes >>> 2; i++) marked += popcount(u32[i] as number);
+	if (marked !== blocks) fail(-1, `the start bitmap marks ${marked} blocks but the heap has ${blocks}`);
+
+	// Every size class list holds free blocks of that class, linked both ways; together they hold every free block.
+	let listed = 0;
+	const flMap = u32[W_FL_MAP] as number;
+	for (let fl = 0; fl < FL_COUNT; fl++) {
+		const slMap = u32[W_SL_MAPS + fl] as number;
+		if (((flMap >>> fl) & 1) !== (slMap !== 0 ? 1 : 0)) fail(-1, `first-level bitmap bit ${fl} is wrong`);
+		for (let sl = 0; sl < SL_COUNT; sl++) {
+			const bin = fl * SL_COUNT + sl;
+			let entry = u32[W_HEADS + bin] as number;
+			if (((slMap >>> sl) & 1) !== (entry !== 0 ? 1 : 0)) fail(-1, `second-level bitmap bit ${sl} of class ${fl} is wrong`);
+			let prev = 0;
+			while (entry !== 0) {
+				if (entry < FIRST_BLOCK || entry >= top || entry % 8 !== 4 || !isStart(u32, bitmapBase, entry)) {
+					fail(entry, `size class ${bin} links to an address that is not a block`);
+				}
+				const header = u32[entry >>> 2] as number;
+				if ((header & FREE) === 0) fail(entry, `size class ${bin} links to a block in use`);
+				if (binOf(header & ~7) !== bin) fail(entry, `a free block of ${header & ~7} B is in size class ${bin}`);
+				if (u32[(entry + 8) >>> 2] !== prev) fail(entry, "the back link of a free block is wrong");
+				if (++listed > freeBlocks) fail(entry, "the size classes hold more blocks than the heap has free");
+				prev = entry;
+				entry = u32[(entry + 4) >>> 2] as number;
+			}
+		}
+	}
+	if (listed !== freeBlocks) fail(-1, `${freeBlocks} free blocks but ${listed} in the size classes`);
+	if (u32[W_BINNED_BLOCKS] !== freeBlocks) fail(-1, `the free-block counter says ${u32[W_BINNED_BLOCKS]}, not ${freeBlocks}`);
+	if (u32[W_USED_BYTES] !== used) fail(-1, `the used-bytes counter says ${u32[W_USED_BYTES]}, not ${used}`);
+	if ((f64[F_ALLOCATIONS] as number) - (f64[F_FREES] as number) !== live) {
+		fail(-1, `allocations minus frees is ${(f64[F_ALLOCATIONS] as number) - (f64[F_FREES] as number)}, not ${live} live blocks`);
+	}
+	if ((u32[W_PEAK_USED] as number) < used) fail(-1, "the peak of used bytes is below the used bytes");
+	const high = u32[W_HIGH_WATER] as number;
+	if (high < FIRST_BLOCK || high > arenaEnd) fail(-1, `high-water mark ${hex(high)} is outside the heap`);
+	if ((u32[W_DIRTY_END] as number) > arenaEnd) fail(-1, "the dirty mark is past the end of the heap");
+	if (BIN_COUNT !== FL_COUNT * SL_COUNT) fail(-1, "size class table mismatch");
+}
+
+/** @internal */
+export function* walkHeap(u32: Uint32Array, arenaEnd: number): IterableIterator<BlockInfo> {
+	let block = FIRST_BLOCK;
+	while (block < arenaEnd) {
+		const header = u32[block >>> 2] as number;
+		const size = header & ~7;
+		if (size === 0) throw new HeapCorruptionError(block, `header ${hex(header)} has a size of 0`);
+		yield { ptr: block + 4, size: size - 4, free: (header & FREE) !== 0 };
+		block += size;
+	}
+}
+
+/** @internal */
+export function dumpHeap(u32: Uint32Array, f64: Float64Array, arenaEnd: number): string {
+	const s = heapStats(u32, f64, arenaEnd);
+	const top = u32[W_TOP] as number;
+	const width = Math.max(4, arenaEnd.toString(16).length);
+	const at = (a: number) => `0x${a.toString(16).padStart(width, "0")}`;
+	const lines = [
+		`heap ${s.heapBytes} B (budget ${s.maxBytes} B): ${s.usedBytes} B in ${s.liveBlocks} live blocks, ` +
+			`${s.freeBytes} B in ${s.freeBlocks} free blocks, ${s.metadataBytes} B of metadata`,
+		`[${at(0)} -> ${at(FIRST_BLOCK)}) allocator control block ${FIRST_BLOCK} B`,
+	];
+	let block = FIRST_BLOCK;
+	while (block < arenaEnd) {
+		const header = u32[block >>> 2] as number;
+		const size = header & ~7;
+		if (size === 0) break;
+		const kind = (header & FREE) === 0 ? "allocated" : block === top ? "free (top)" : "free";
+		lines.push(`[${at(block)} -> ${at(block + size)}) ${kind} ${size} B`);
+		block += size;
+	}
+	lines.push(`[${at(arenaEnd)} -> ${at(s.heapBytes)}) block-start bitmap ${s.heapBytes - arenaEnd} B`);
+	return lines.join("\n");
+}

@@ -1,0 +1,121 @@
+/**
+ * The byte layout of a heap, shared by the allocator, the inspector and `Heap.open`.
+ *
+ * Everything the allocator knows lives in the buffer: a control block at offset 0, the blocks, and a
+ * block-start bitmap at the end of the buffer. Blocks start at addresses ≡ 4 (mod 8) so that their
+ * payload, after a 4-byte header, is 8-aligned.
+ *
+ * ```
+ * 0                 FIRST_BLOCK                                  arenaEnd          heapBytes
+ * | control block   | block | block | free | block | ... | top    | start bitmap     |
+ * ```
+ *
+ * Block header (u32): size in bytes (header included, multiple of 8) | FREE | PREV_FREE.
+ * A free block also holds `next` and `prev` list links after its header and its size in its last
+ * word (the boundary tag the right neighbour uses to find it). The free block that ends the arena is
+ * the *top*: it is kept out of the size classes and used only when no hole fits, which keeps the
+ * highest address handed out low.
+ * @internal
+ */
+
+/** "OFHP" in little-endian. */
+export const MAGIC = 0x5048464f;
+export const LAYOUT_VERSION = 1;
+
+export const FREE = 1;
+export const PREV_FREE = 2;
+export const FLAG_BITS = 7;
+
+/** Header size of a block. */
+export const HEADER = 4;
+/** Smallest block: header, two list links and a footer. */
+export const MIN_BLOCK = 16;
+/** Sizes of blocks are multiples of this, and payloads are aligned to it. */
+export const GRANULE = 8;
+
+/** Second-level classes per first-level class (2^SL_BITS). */
+export const SL_BITS = 5;
+export const SL_COUNT = 32;
+/** First-level classes: 0 holds [0, 256) in steps of 8, class f ≥ 1 holds [2^(f+7), 2^(f+8)). */
+export const FL_COUNT = 25;
+export const BIN_COUNT: number = FL_COUNT * SL_COUNT;
+/** Sizes below this map linearly into first-level class 0. */
+export const SMALL_LIMIT = 256;
+
+// Control block, as u32 word indices.
+export const W_MAGIC = 0;
+export const W_VERSION = 1;
+/** Bytes of the buffer the heap uses (the buffer may be longer). */
+export const W_HEAP_BYTES = 2;
+/** Largest `heapBytes` the heap may grow to. */
+export const W_MAX_BYTES = 3;
+/** End of the block area; the start bitmap begins here. */
+export const W_ARENA_END = 4;
+/** Start of the top block; equal to arenaEnd when the top is empty. */
+export const W_TOP = 5;
+/** Every byte at or above max(dirtyEnd, top + 4) and below arenaEnd is known to be zero. */
+export const W_DIRTY_END = 6;
+/** Sum of the sizes of live blocks, headers included. */
+export const W_USED_BYTES = 7;
+/** Number of free blocks in the size classes (the top is not counted here). */
+export const W_BINNED_BLOCKS = 8;
+export const W_PEAK_USED = 9;
+/** Bitmap of first-level classes that have a non-empty second-level class. */
+export const W_FL_MAP = 10;
+/** Growth factor × 256. */
+export const W_GROWTH = 11;
+/** End of the highest block ever handed out. */
+export const W_HIGH_WATER = 12;
+export const W_RESERVED = 13;
+// Counters as f64 (bytes 56..80), so they never wrap.
+export const F_ALLOCATIONS = 7;
+export const F_FREES = 8;
+export const F_REALLOCATIONS = 9;
+/** One u32 per first-level class: bitmap of its non-empty second-level classes. */
+export const W_SL_MAPS = 20;
+/** One u32 per size class: the first free block of the class, or 0. */
+export const W_HEADS: number = W_SL_MAPS + FL_COUNT;
+/** First block of the arena (≡ 4 mod 8). */
+export const FIRST_BLOCK: number = (W_HEADS + BIN_COUNT) * 4;
+/** Smallest valid payload pointer. */
+export const FIRST_PTR: number = FIRST_BLOCK + HEADER;
+
+/** Written over the header of a block that was merged into its left neighbour, to tell a double free. */
+export const MERGED_TAG = 0xdeadf7ee;
+
+/** Smallest heap: the control block, a bitmap and room for a few blocks. */
+export const MIN_HEAP_BYTES = 8192;
+/** Largest heap: addresses stay below 2^31 so that 32-bit integer arithmetic never wraps. */
+export const MAX_HEAP_BYTES: number = 2 ** 31 - 65536;
+/** Buffers grow in steps of this many bytes. */
+export const PAGE = 65536;
+
+/** Block size for a request of `size` bytes (the request is already validated). */
+export function blockSizeFor(size: number): number {
+	const bytes = (size + HEADER + GRANULE - 1) & ~(GRANULE - 1);
+	return bytes < MIN_BLOCK ? MIN_BLOCK : bytes;
+}
+
+/** Size class of a free block of exactly `size` bytes. */
+export function binOf(size: number): number {
+	if (size < SMALL_LIMIT) return size >>> 3;
+	const msb = 31 - Math.clz32(size);
+	return ((msb - 7) << SL_BITS) | ((size >>> (msb - SL_BITS)) & (SL_COUNT - 1));
+}
+
+/** First size class whose blocks all have at least `size` bytes. */
+export function binAtLeast(size: number): number {
+	if (size < SMALL_LIMIT) return size >>> 3;
+	const msb = 31 - Math.clz32(size);
+	return binOf(size + (1 << (msb - SL_BITS)) - 1);
+}
+
+/** Bytes of the start bitmap for a heap of `heapBytes` (one bit per 8 bytes of address space). */
+export function bitmapBytesFor(heapBytes: number): number {
+	return Math.ceil(heapBytes / 256) * 4;
+}
+
+/** Arena end for a heap of `heapBytes`: below the bitmap, ≡ 4 (mod 8). */
+export function arenaEndFor(heapBytes: number): number {
+	return ((heapBytes - bitmapBytesFor(heapBytes) - 4) & ~7) + 4;
+}
