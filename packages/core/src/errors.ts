@@ -100,7 +100,10 @@ export class InvalidPointerError extends OffheapError {
 	/** The pointer that was passed. */
 	readonly ptr: number;
 	constructor(operation: string, ptr: number, detail: string) {
-		super(`${operation}(${typeof ptr === "number" ? hex(ptr) : String(ptr)}): invalid pointer: ${detail}`, "ERR_INVALID_POINTER");
+		super(
+			`${operation}(${typeof ptr === "number" ? hex(ptr) : String(ptr)}): invalid pointer: ${detail}`,
+			"ERR_INVALID_POINTER",
+		);
 		this.ptr = ptr;
 	}
 }
@@ -127,7 +130,10 @@ export class HeapCorruptionError extends OffheapError {
 	/** Address of the first block found to be bad, or -1 when the problem is in the control block. */
 	readonly block: number;
 	constructor(block: number, detail: string) {
-		super(block >= 0 ? `heap corrupted at block ${hex(block)}: ${detail}` : `heap corrupted: ${detail}`, "ERR_HEAP_CORRUPTION");
+		super(
+			block >= 0 ? `heap corrupted at block ${hex(block)}: ${detail}` : `heap corrupted: ${detail}`,
+			"ERR_HEAP_CORRUPTION",
+		);
 		this.block = block;
 	}
 }

@@ -34,7 +34,14 @@ import {
 	W_USED_BYTES,
 	W_VERSION,
 } from "./internal/layout.ts";
-import { rejectAlign, rejectCount, rejectPointer, rejectSize, validateOpen, validateOptions } from "./internal/validate.ts";
+import {
+	rejectAlign,
+	rejectCount,
+	rejectPointer,
+	rejectSize,
+	validateOpen,
+	validateOptions,
+} from "./internal/validate.ts";
 
 const SIZE_MASK = ~7;
 const DEFAULT_INITIAL = 65536;
@@ -45,6 +52,11 @@ const MAX_ALIGN = 2 ** 24;
 const OPEN: unique symbol = Symbol("offheap.open");
 interface OpenOptions extends HeapOptions {
 	[OPEN]?: boolean;
+	memory?: WebAssembly.Memory;
+}
+
+function isWasmMemory(value: unknown): value is WebAssembly.Memory {
+	return typeof WebAssembly === "object" && value instanceof WebAssembly.Memory;
 }
 
 function ctz(x: number): number {
@@ -106,6 +118,12 @@ export class Heap implements Allocator {
 	/** u32 index of the start bitmap. */
 	private bitmapBase: number;
 	private maxBytes: number;
+	/**
+	 * The WebAssembly memory that holds the heap, when the heap made its own growable buffer: pass it
+	 * to a wasm module's imports to share the heap with WebAssembly code. `undefined` for fixed budgets
+	 * and caller-supplied buffers.
+	 */
+	readonly memory: WebAssembly.Memory | undefined;
 
 	/**
 	 * Creates a heap in a new buffer, or in `options.buffer`.
@@ -115,12 +133,14 @@ export class Heap implements Allocator {
 	constructor(options: HeapOptions = {}) {
 		const opening = (options as OpenOptions)[OPEN] === true;
 		let buffer: ArrayBuffer | SharedArrayBuffer;
+		let memory: WebAssembly.Memory | undefined;
 		let heapBytes: number;
 		let maxBytes: number;
 		let growth = 2;
 		if (opening) {
-			buffer = options.buffer as ArrayBuffer | SharedArrayBuffer;
-			const opened = validateOpen(buffer);
+			memory = (options as OpenOptions).memory;
+			buffer = memory === undefined ? (options.buffer as ArrayBuffer | SharedArrayBuffer) : memory.buffer;
+			const opened = validateOpen(buffer, memory);
 			heapBytes = opened.heapBytes;
 			maxBytes = opened.maxBytes;
 			growth = opened.growth;
@@ -130,10 +150,22 @@ export class Heap implements Allocator {
 			maxBytes = o.maxBytes;
 			growth = o.growthFactor;
 			if (o.buffer !== undefined) buffer = o.buffer;
-			else if (heapBytes === maxBytes) buffer = o.shared ? new SharedArrayBuffer(heapBytes) : new ArrayBuffer(heapBytes);
-			else if (o.shared) buffer = new SharedArrayBuffer(heapBytes, { maxByteLength: maxBytes });
+			else if (heapBytes === maxBytes)
+				buffer = o.shared ? new SharedArrayBuffer(heapBytes) : new ArrayBuffer(heapBytes);
+			else if (typeof WebAssembly === "object" && typeof WebAssembly.Memory === "function") {
+				// Views over a plain buffer are about twice as fast as views over a resizable one
+				// (docs/guides/performance.md); a wasm memory gives a plain buffer that grows in place.
+				memory = new WebAssembly.Memory({
+					initial: Math.ceil(heapBytes / PAGE),
+					maximum: Math.ceil(maxBytes / PAGE),
+					shared: o.shared,
+				});
+				buffer = memory.buffer;
+				heapBytes = Math.min(buffer.byteLength, maxBytes);
+			} else if (o.shared) buffer = new SharedArrayBuffer(heapBytes, { maxByteLength: maxBytes });
 			else buffer = new ArrayBuffer(heapBytes, { maxByteLength: maxBytes });
 		}
+		this.memory = memory;
 		this.buffer = buffer;
 		this.maxBytes = maxBytes;
 		this.arenaEnd = arenaEndFor(heapBytes);
@@ -158,11 +190,12 @@ export class Heap implements Allocator {
 	}
 
 	/**
-	 * Reopens a heap from its buffer: after the buffer was transferred to a worker, or its bytes were
-	 * saved and read back. Every live block keeps its address and contents. The heap can grow only if
-	 * the buffer is resizable (or growable); otherwise its current size is its budget.
+	 * Reopens a heap from its buffer: after the buffer was sent to a worker, or its bytes were saved and
+	 * read back. Every live block keeps its address and contents. Given a WebAssembly memory (such as
+	 * {@link Heap.memory}), a resizable `ArrayBuffer` or a growable `SharedArrayBuffer`, the heap can go on
+	 * growing; given any other buffer, its current size is its budget.
 	 *
-	 * @param buffer - a buffer that holds a heap (checked in full before it is used).
+	 * @param buffer - a buffer or wasm memory that holds a heap (checked in full before it is used).
 	 * @throws {@link HeapCorruptionError} when the bytes are not a consistent heap.
 	 * @example
 	 * ```ts
@@ -175,8 +208,11 @@ export class Heap implements Allocator {
 	 * console.log(again.u32[p >>> 2], again.usableSize(p)); // 42 12
 	 * ```
 	 */
-	static open(buffer: ArrayBuffer | SharedArrayBuffer): Heap {
-		const options: OpenOptions = { buffer, [OPEN]: true };
+	static open(buffer: ArrayBuffer | SharedArrayBuffer | WebAssembly.Memory): Heap {
+		const options: OpenOptions =
+			buffer instanceof ArrayBuffer || !isWasmMemory(buffer)
+				? { buffer, [OPEN]: true }
+				: { memory: buffer, [OPEN]: true };
 		return new Heap(options);
 	}
 
@@ -217,10 +253,10 @@ export class Heap implements Allocator {
 	 * ```
 	 */
 	malloc(size: number, align?: number): Ptr {
-		if ((size >>> 0) !== size || size > MAX_HEAP_BYTES) return rejectSize("malloc", size);
+		if (size >>> 0 !== size || size > MAX_HEAP_BYTES) return rejectSize("malloc", size);
 		if (align !== undefined && align !== 8) return this.mallocAligned(size, align);
 		const bytes = (size + 11) & SIZE_MASK;
-		return this.allocBlock(bytes < MIN_BLOCK ? MIN_BLOCK : bytes);
+		return this.allocBlock(Math.max(bytes, MIN_BLOCK));
 	}
 
 	/**
@@ -253,16 +289,16 @@ export class Heap implements Allocator {
 	 * ```
 	 */
 	calloc(count: number, size: number): Ptr {
-		if ((count >>> 0) !== count) return rejectCount("calloc", count);
-		if ((size >>> 0) !== size) return rejectSize("calloc", size);
+		if (count >>> 0 !== count) return rejectCount("calloc", count);
+		if (size >>> 0 !== size) return rejectSize("calloc", size);
 		const total = count * size;
 		if (total > MAX_HEAP_BYTES) return 0;
 		const dirtyEnd = this.u32[W_DIRTY_END];
 		const bytes = (total + 11) & SIZE_MASK;
-		const ptr = this.allocBlock(bytes < MIN_BLOCK ? MIN_BLOCK : bytes);
+		const ptr = this.allocBlock(Math.max(bytes, MIN_BLOCK));
 		if (ptr === 0) return 0;
 		const end = ptr - HEADER + (this.u32[(ptr - HEADER) >>> 2] & SIZE_MASK);
-		if (ptr < dirtyEnd) this.u8.fill(0, ptr, end < dirtyEnd ? end : dirtyEnd);
+		if (ptr < dirtyEnd) this.u8.fill(0, ptr, Math.min(end, dirtyEnd));
 		return ptr;
 	}
 
@@ -338,7 +374,7 @@ export class Heap implements Allocator {
 	}
 
 	private mallocAligned(size: number, align: number): Ptr {
-		if ((align >>> 0) !== align || align === 0 || (align & (align - 1)) !== 0 || align > MAX_ALIGN) {
+		if (align >>> 0 !== align || align === 0 || (align & (align - 1)) !== 0 || align > MAX_ALIGN) {
 			return rejectAlign("malloc", align);
 		}
 		const bytes = Math.max(MIN_BLOCK, (size + 11) & SIZE_MASK);
@@ -445,12 +481,12 @@ export class Heap implements Allocator {
 	free(ptr: Ptr): void {
 		if (ptr === 0) return;
 		const u32 = this.u32;
-		if ((ptr >>> 0) !== ptr || (ptr & 7) !== 0 || ptr < FIRST_PTR || ptr >= this.arenaEnd) {
-			return rejectPointer("free", ptr, u32, this.arenaEnd);
+		if (ptr >>> 0 !== ptr || (ptr & 7) !== 0 || ptr < FIRST_PTR || ptr >= this.arenaEnd) {
+			rejectPointer("free", ptr, u32, this.arenaEnd);
 		}
 		const header = u32[(ptr - HEADER) >>> 2];
 		if (((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 || (header & FREE) !== 0) {
-			return rejectPointer("free", ptr, u32, this.arenaEnd);
+			rejectPointer("free", ptr, u32, this.arenaEnd);
 		}
 		u32[W_USED_BYTES] -= header & SIZE_MASK;
 		this.f64[F_FREES] += 1;
@@ -469,7 +505,7 @@ export class Heap implements Allocator {
 	 */
 	usableSize(ptr: Ptr): number {
 		const u32 = this.u32;
-		if ((ptr >>> 0) !== ptr || (ptr & 7) !== 0 || ptr < FIRST_PTR || ptr >= this.arenaEnd) {
+		if (ptr >>> 0 !== ptr || (ptr & 7) !== 0 || ptr < FIRST_PTR || ptr >= this.arenaEnd) {
 			return rejectPointer("usableSize", ptr, u32, this.arenaEnd);
 		}
 		const header = u32[(ptr - HEADER) >>> 2];
@@ -541,7 +577,7 @@ export class Heap implements Allocator {
 	realloc(ptr: Ptr, size: number): Ptr {
 		if (ptr === 0) return this.malloc(size);
 		let u32 = this.u32;
-		if ((ptr >>> 0) !== ptr || (ptr & 7) !== 0 || ptr < FIRST_PTR || ptr >= this.arenaEnd) {
+		if (ptr >>> 0 !== ptr || (ptr & 7) !== 0 || ptr < FIRST_PTR || ptr >= this.arenaEnd) {
 			return rejectPointer("realloc", ptr, u32, this.arenaEnd);
 		}
 		const block = ptr - HEADER;
@@ -549,7 +585,7 @@ export class Heap implements Allocator {
 		if (((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 || (header & FREE) !== 0) {
 			return rejectPointer("realloc", ptr, u32, this.arenaEnd);
 		}
-		if ((size >>> 0) !== size || size > MAX_HEAP_BYTES) return rejectSize("realloc", size);
+		if (size >>> 0 !== size || size > MAX_HEAP_BYTES) return rejectSize("realloc", size);
 		const need = Math.max(MIN_BLOCK, (size + 11) & SIZE_MASK);
 		const old = header & SIZE_MASK;
 		const flags = header & PREV_FREE;
@@ -701,9 +737,14 @@ export class Heap implements Allocator {
 		target = Math.ceil(target / PAGE) * PAGE;
 		if (target > this.maxBytes) target = this.maxBytes;
 		if (target <= oldBytes || arenaEndFor(target) - top < bytes) return false;
-		const buffer = this.buffer;
 		try {
-			if (buffer instanceof ArrayBuffer) buffer.resize(target);
+			const memory = this.memory;
+			const buffer = this.buffer;
+			if (memory !== undefined) {
+				const pages = Math.ceil(target / PAGE) - buffer.byteLength / PAGE;
+				if (pages > 0) memory.grow(pages);
+				this.buffer = memory.buffer;
+			} else if (buffer instanceof ArrayBuffer) buffer.resize(target);
 			else buffer.grow(target);
 		} catch {
 			return false;

@@ -39,7 +39,11 @@ function largestBinned(u32: Uint32Array): number {
 	const fl = 31 - Math.clz32(flMap);
 	const sl = 31 - Math.clz32(u32[W_SL_MAPS + fl] as number);
 	let largest = 0;
-	for (let block = u32[W_HEADS + fl * SL_COUNT + sl] as number; block !== 0; block = u32[(block + 4) >>> 2] as number) {
+	for (
+		let block = u32[W_HEADS + fl * SL_COUNT + sl] as number;
+		block !== 0;
+		block = u32[(block + 4) >>> 2] as number
+	) {
 		const size = (u32[block >>> 2] as number) & ~7;
 		if (size > largest) largest = size;
 	}
@@ -87,11 +91,14 @@ export function checkHeap(u32: Uint32Array, f64: Float64Array, arenaEnd: number)
 	const fail = (block: number, detail: string): never => {
 		throw new HeapCorruptionError(block, detail);
 	};
-	if (u32[W_MAGIC] !== MAGIC || u32[W_VERSION] !== LAYOUT_VERSION) fail(-1, "bad magic number or layout version");
+	if (u32[W_MAGIC] !== MAGIC || u32[W_VERSION] !== LAYOUT_VERSION)
+		fail(-1, "bad magic number or layout version");
 	const heapBytes = u32[W_HEAP_BYTES] as number;
-	if (u32[W_ARENA_END] !== arenaEnd) fail(-1, `arena end ${hex(u32[W_ARENA_END] as number)} should be ${hex(arenaEnd)}`);
+	if (u32[W_ARENA_END] !== arenaEnd)
+		fail(-1, `arena end ${hex(u32[W_ARENA_END] as number)} should be ${hex(arenaEnd)}`);
 	const top = u32[W_TOP] as number;
-	if (top < FIRST_BLOCK || top > arenaEnd || top % 8 !== 4) fail(-1, `top ${hex(top)} is not a block address`);
+	if (top < FIRST_BLOCK || top > arenaEnd || top % 8 !== 4)
+		fail(-1, `top ${hex(top)} is not a block address`);
 	const bitmapBase = arenaEnd >>> 2;
 
 	let blocks = 0;
@@ -120,7 +127,8 @@ export function checkHeap(u32: Uint32Array, f64: Float64Array, arenaEnd: number)
 		}
 		if (free && !isTop) {
 			if (prevFree) fail(block, "two free blocks next to each other were not merged");
-			if (u32[(block + size - 4) >>> 2] !== size) fail(block, "the boundary tag at the end of the free block is wrong");
+			if (u32[(block + size - 4) >>> 2] !== size)
+				fail(block, "the boundary tag at the end of the free block is wrong");
 			freeBlocks++;
 		} else if (!free) {
 			live++;
@@ -146,7 +154,8 @@ export function checkHeap(u32: Uint32Array, f64: Float64Array, arenaEnd: number)
 		for (let sl = 0; sl < SL_COUNT; sl++) {
 			const bin = fl * SL_COUNT + sl;
 			let entry = u32[W_HEADS + bin] as number;
-			if (((slMap >>> sl) & 1) !== (entry !== 0 ? 1 : 0)) fail(-1, `second-level bitmap bit ${sl} of class ${fl} is wrong`);
+			if (((slMap >>> sl) & 1) !== (entry !== 0 ? 1 : 0))
+				fail(-1, `second-level bitmap bit ${sl} of class ${fl} is wrong`);
 			let prev = 0;
 			while (entry !== 0) {
 				if (entry < FIRST_BLOCK || entry >= top || entry % 8 !== 4 || !isStart(u32, bitmapBase, entry)) {
@@ -154,7 +163,8 @@ export function checkHeap(u32: Uint32Array, f64: Float64Array, arenaEnd: number)
 				}
 				const header = u32[entry >>> 2] as number;
 				if ((header & FREE) === 0) fail(entry, `size class ${bin} links to a block in use`);
-				if (binOf(header & ~7) !== bin) fail(entry, `a free block of ${header & ~7} B is in size class ${bin}`);
+				if (binOf(header & ~7) !== bin)
+					fail(entry, `a free block of ${header & ~7} B is in size class ${bin}`);
 				if (u32[(entry + 8) >>> 2] !== prev) fail(entry, "the back link of a free block is wrong");
 				if (++listed > freeBlocks) fail(entry, "the size classes hold more blocks than the heap has free");
 				prev = entry;
@@ -163,10 +173,14 @@ export function checkHeap(u32: Uint32Array, f64: Float64Array, arenaEnd: number)
 		}
 	}
 	if (listed !== freeBlocks) fail(-1, `${freeBlocks} free blocks but ${listed} in the size classes`);
-	if (u32[W_BINNED_BLOCKS] !== freeBlocks) fail(-1, `the free-block counter says ${u32[W_BINNED_BLOCKS]}, not ${freeBlocks}`);
+	if (u32[W_BINNED_BLOCKS] !== freeBlocks)
+		fail(-1, `the free-block counter says ${u32[W_BINNED_BLOCKS]}, not ${freeBlocks}`);
 	if (u32[W_USED_BYTES] !== used) fail(-1, `the used-bytes counter says ${u32[W_USED_BYTES]}, not ${used}`);
 	if ((f64[F_ALLOCATIONS] as number) - (f64[F_FREES] as number) !== live) {
-		fail(-1, `allocations minus frees is ${(f64[F_ALLOCATIONS] as number) - (f64[F_FREES] as number)}, not ${live} live blocks`);
+		fail(
+			-1,
+			`allocations minus frees is ${(f64[F_ALLOCATIONS] as number) - (f64[F_FREES] as number)}, not ${live} live blocks`,
+		);
 	}
 	if ((u32[W_PEAK_USED] as number) < used) fail(-1, "the peak of used bytes is below the used bytes");
 	const high = u32[W_HIGH_WATER] as number;

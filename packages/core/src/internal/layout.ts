@@ -93,7 +93,7 @@ export const PAGE = 65536;
 /** Block size for a request of `size` bytes (the request is already validated). */
 export function blockSizeFor(size: number): number {
 	const bytes = (size + HEADER + GRANULE - 1) & ~(GRANULE - 1);
-	return bytes < MIN_BLOCK ? MIN_BLOCK : bytes;
+	return Math.max(bytes, MIN_BLOCK);
 }
 
 /** Size class of a free block of exactly `size` bytes. */

@@ -45,14 +45,16 @@ export function rejectAlign(operation: string, align: unknown): never {
  * @internal
  */
 export function rejectPointer(operation: string, ptr: number, u32: Uint32Array, arenaEnd: number): never {
-	if (typeof ptr !== "number") throw new InvalidPointerError(operation, ptr, `expected a number, got ${typeof ptr}`);
+	if (typeof ptr !== "number")
+		throw new InvalidPointerError(operation, ptr, `expected a number, got ${typeof ptr}`);
 	if (!Number.isInteger(ptr)) throw new InvalidPointerError(operation, ptr, "not an integer");
 	if (ptr < 0) throw new InvalidPointerError(operation, ptr, "negative");
 	if (ptr >= arenaEnd) {
 		throw new InvalidPointerError(operation, ptr, `past the end of the heap's blocks at ${hex(arenaEnd)}`);
 	}
 	if (ptr < FIRST_PTR) throw new InvalidPointerError(operation, ptr, "inside the allocator's control block");
-	if (ptr % 8 !== 0) throw new InvalidPointerError(operation, ptr, "not 8-aligned, so not the start of any block");
+	if (ptr % 8 !== 0)
+		throw new InvalidPointerError(operation, ptr, "not 8-aligned, so not the start of any block");
 	const bitmapBase = arenaEnd >>> 2;
 	const header = u32[(ptr - 4) >>> 2] as number;
 	if (((u32[bitmapBase + (ptr >>> 8)] as number) >>> ((ptr >>> 3) & 31)) & 1) {
@@ -64,9 +66,17 @@ export function rejectPointer(operation: string, ptr: number, u32: Uint32Array, 
 	const range = `[${hex(start)} -> ${hex(start + (blockHeader & ~7))})`;
 	if (blockHeader & FREE) {
 		if (header === MERGED_TAG) {
-			throw new DoubleFreeError(operation, ptr, `the block was already freed and merged into the free block ${range}`);
+			throw new DoubleFreeError(
+				operation,
+				ptr,
+				`the block was already freed and merged into the free block ${range}`,
+			);
 		}
-		throw new InvalidPointerError(operation, ptr, `it lies ${ptr - start - 4} B inside the free block ${range}`);
+		throw new InvalidPointerError(
+			operation,
+			ptr,
+			`it lies ${ptr - start - 4} B inside the free block ${range}`,
+		);
 	}
 	throw new InvalidPointerError(
 		operation,
@@ -103,12 +113,17 @@ function checkBytes(name: string, value: unknown): number {
 	if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
 		throw new RangeError(`Heap: ${name} ${describe(value)} is not a non-negative integer`);
 	}
-	if (value > MAX_HEAP_BYTES) throw new RangeError(`Heap: ${name} ${value} is above the largest heap, ${MAX_HEAP_BYTES} B`);
+	if (value > MAX_HEAP_BYTES)
+		throw new RangeError(`Heap: ${name} ${value} is above the largest heap, ${MAX_HEAP_BYTES} B`);
 	return value;
 }
 
 /** @internal */
-export function validateOptions(options: HeapOptions, defaultInitial: number, defaultMax: number): ResolvedOptions {
+export function validateOptions(
+	options: HeapOptions,
+	defaultInitial: number,
+	defaultMax: number,
+): ResolvedOptions {
 	if (typeof options !== "object" || options === null) throw new TypeError("Heap: options must be an object");
 	const growthFactor = options.growthFactor ?? 2;
 	if (typeof growthFactor !== "number" || !(growthFactor >= 1.125 && growthFactor <= 4)) {
@@ -120,29 +135,41 @@ export function validateOptions(options: HeapOptions, defaultInitial: number, de
 		if (!(buffer instanceof ArrayBuffer) && !isSharedBuffer(buffer)) {
 			throw new TypeError("Heap: buffer must be an ArrayBuffer or a SharedArrayBuffer");
 		}
-		if (shared && !isSharedBuffer(buffer)) throw new RangeError("Heap: shared is true but buffer is not a SharedArrayBuffer");
+		if (shared && !isSharedBuffer(buffer))
+			throw new RangeError("Heap: shared is true but buffer is not a SharedArrayBuffer");
 		const length = Math.min(buffer.byteLength, MAX_HEAP_BYTES) & ~7;
 		if (length < MIN_HEAP_BYTES) {
-			throw new RangeError(`Heap: buffer of ${buffer.byteLength} B is smaller than the smallest heap, ${MIN_HEAP_BYTES} B`);
+			throw new RangeError(
+				`Heap: buffer of ${buffer.byteLength} B is smaller than the smallest heap, ${MIN_HEAP_BYTES} B`,
+			);
 		}
 		const growable = buffer instanceof ArrayBuffer ? buffer.resizable : buffer.growable;
 		let maxBytes = length;
 		if (growable) {
 			maxBytes = Math.min(buffer.maxByteLength, MAX_HEAP_BYTES) & ~7;
-			if (options.maxBytes !== undefined) maxBytes = Math.min(maxBytes, checkBytes("maxBytes", options.maxBytes) & ~7);
-			if (maxBytes < length) throw new RangeError(`Heap: maxBytes ${maxBytes} is below the buffer's ${length} B`);
+			if (options.maxBytes !== undefined)
+				maxBytes = Math.min(maxBytes, checkBytes("maxBytes", options.maxBytes) & ~7);
+			if (maxBytes < length)
+				throw new RangeError(`Heap: maxBytes ${maxBytes} is below the buffer's ${length} B`);
 		}
 		return { initialBytes: length, maxBytes, growthFactor, shared: isSharedBuffer(buffer), buffer };
 	}
 	if (shared && typeof SharedArrayBuffer === "undefined") {
-		throw new TypeError("Heap: shared is true but SharedArrayBuffer is not available (a page needs cross-origin isolation)");
+		throw new TypeError(
+			"Heap: shared is true but SharedArrayBuffer is not available (a page needs cross-origin isolation)",
+		);
 	}
-	const maxBytes = options.maxBytes === undefined ? defaultMax : checkBytes("maxBytes", options.maxBytes) & ~7;
+	const maxBytes =
+		options.maxBytes === undefined ? defaultMax : checkBytes("maxBytes", options.maxBytes) & ~7;
 	let initialBytes =
-		options.initialBytes === undefined ? Math.min(defaultInitial, maxBytes) : checkBytes("initialBytes", options.initialBytes);
+		options.initialBytes === undefined
+			? Math.min(defaultInitial, maxBytes)
+			: checkBytes("initialBytes", options.initialBytes);
 	initialBytes = Math.max(MIN_HEAP_BYTES, Math.ceil(initialBytes / 8) * 8);
 	if (maxBytes < initialBytes) {
-		throw new RangeError(`Heap: maxBytes ${maxBytes} is below initialBytes ${initialBytes} (the smallest heap is ${MIN_HEAP_BYTES} B)`);
+		throw new RangeError(
+			`Heap: maxBytes ${maxBytes} is below initialBytes ${initialBytes} (the smallest heap is ${MIN_HEAP_BYTES} B)`,
+		);
 	}
 	return { initialBytes, maxBytes, growthFactor, shared, buffer: undefined };
 }
@@ -155,7 +182,10 @@ export interface OpenedHeap {
 }
 
 /** Reads and checks the control block of a heap's buffer. @internal */
-export function validateOpen(buffer: ArrayBuffer | SharedArrayBuffer): OpenedHeap {
+export function validateOpen(
+	buffer: ArrayBuffer | SharedArrayBuffer,
+	memory: WebAssembly.Memory | undefined,
+): OpenedHeap {
 	if (!(buffer instanceof ArrayBuffer) && !isSharedBuffer(buffer)) {
 		throw new TypeError("Heap.open: expected an ArrayBuffer or a SharedArrayBuffer");
 	}
@@ -163,24 +193,35 @@ export function validateOpen(buffer: ArrayBuffer | SharedArrayBuffer): OpenedHea
 		throw new HeapCorruptionError(-1, `a buffer of ${buffer.byteLength} B is too small to hold a heap`);
 	}
 	const control = new Uint32Array(buffer, 0, 16);
-	if (control[W_MAGIC] !== MAGIC) throw new HeapCorruptionError(-1, "the buffer does not start with a heap's magic number");
+	if (control[W_MAGIC] !== MAGIC)
+		throw new HeapCorruptionError(-1, "the buffer does not start with a heap's magic number");
 	if (control[W_VERSION] !== LAYOUT_VERSION) {
 		throw new HeapCorruptionError(-1, `heap layout version ${control[W_VERSION]} is not ${LAYOUT_VERSION}`);
 	}
 	const heapBytes = control[W_HEAP_BYTES] as number;
 	if (heapBytes < MIN_HEAP_BYTES || heapBytes > buffer.byteLength || heapBytes % 8 !== 0) {
-		throw new HeapCorruptionError(-1, `heap size ${heapBytes} B does not fit a buffer of ${buffer.byteLength} B`);
+		throw new HeapCorruptionError(
+			-1,
+			`heap size ${heapBytes} B does not fit a buffer of ${buffer.byteLength} B`,
+		);
 	}
 	if (control[W_ARENA_END] !== arenaEndFor(heapBytes)) {
-		throw new HeapCorruptionError(-1, `arena end ${hex(control[W_ARENA_END] as number)} does not match a heap of ${heapBytes} B`);
+		throw new HeapCorruptionError(
+			-1,
+			`arena end ${hex(control[W_ARENA_END] as number)} does not match a heap of ${heapBytes} B`,
+		);
 	}
 	const stored = control[W_MAX_BYTES] as number;
 	if (stored < heapBytes || stored > MAX_HEAP_BYTES) {
 		throw new HeapCorruptionError(-1, `budget ${stored} B is below the heap's ${heapBytes} B`);
 	}
 	const growth = (control[W_GROWTH] as number) / 256;
-	if (!(growth >= 1.125 && growth <= 4)) throw new HeapCorruptionError(-1, `growth factor ${growth} is out of range`);
+	if (!(growth >= 1.125 && growth <= 4))
+		throw new HeapCorruptionError(-1, `growth factor ${growth} is out of range`);
+	// A wasm memory grows up to a maximum JS cannot read: keep the stored budget, growth may still fail.
 	const growable = buffer instanceof ArrayBuffer ? buffer.resizable : buffer.growable;
-	const maxBytes = growable ? Math.min(stored, buffer.maxByteLength & ~7) : heapBytes;
+	let maxBytes = heapBytes;
+	if (memory !== undefined) maxBytes = stored;
+	else if (growable) maxBytes = Math.min(stored, buffer.maxByteLength & ~7);
 	return { heapBytes, maxBytes: Math.max(maxBytes, heapBytes), growth };
 }

@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { DoubleFreeError, Heap, InvalidPointerError, OffheapError } from "../src/index.ts";
+
+type ErrorClass = typeof InvalidPointerError | typeof DoubleFreeError | typeof RangeErrorClass;
+const RangeErrorClass = RangeError;
+
+/** A heap with a few live and free blocks around, so that misuse has neighbours to damage. */
+function busyHeap(): { heap: Heap; live: number[]; freed: number[] } {
+	const heap = new Heap({ maxBytes: 1 << 22 });
+	const live: number[] = [];
+	for (let i = 0; i < 12; i++) live.push(heap.malloc(16 + i * 24));
+	const freed = [live[1] as number, live[4] as number, live[7] as number];
+	for (const p of freed) heap.free(p);
+	return { heap, live: live.filter((p) => !freed.includes(p)), freed };
+}
+
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+	return -1;
+}
+
+/** Asserts that `misuse` throws exactly `kind` and leaves every byte and counter of the heap as it was. */
+function expectRefused(heap: Heap, kind: ErrorClass, misuse: () => unknown): Error {
+	const bytes = heap.u8.slice();
+	const stats = heap.stats();
+	let caught: unknown;
+	try {
+		misuse();
+	} catch (error) {
+		caught = error;
+	}
+	expect(caught).toBeInstanceOf(kind);
+	expect((caught as Error).constructor).toBe(kind);
+	expect(heap.stats()).toEqual(stats);
+	expect(heap.u8.length).toBe(bytes.length);
+	expect(firstDifference(heap.u8, bytes)).toBe(-1);
+	heap.check();
+	return caught as Error;
+}
+
+const operations = {
+	free: (heap: Heap, p: number) => heap.free(p),
+	realloc: (heap: Heap, p: number) => heap.realloc(p, 64),
+	usableSize: (heap: Heap, p: number) => heap.usableSize(p),
+};
+
+describe.each(Object.entries(operations))("%s on a bad pointer", (name, call) => {
+	it("refuses an interior pointer of a live block and names the block", () => {
+		const { heap, live } = busyHeap();
+		const p = live[3] as number;
+		const error = expectRefused(heap, InvalidPointerError, () => call(heap, p + 8));
+		expect(error.message).toContain(`${name}(0x`);
+		expect(error.message).toContain("interior pointer");
+		expect(error.message).toContain(`0x${p.toString(16).padStart(4, "0")}`);
+	});
+
+	it("refuses a pointer past the end of the heap", () => {
+		const { heap } = busyHeap();
+		expectRefused(heap, InvalidPointerError, () => call(heap, heap.stats().heapBytes + 64));
+		expectRefused(heap, InvalidPointerError, () => call(heap, 2 ** 40));
+	});
+
+	it("refuses misaligned, fractional, negative and non-number pointers", () => {
+		const { heap, live } = busyHeap();
+		const p = live[0] as number;
+		for (const bad of [p + 1, p + 4, p + 0.5, -8, Number.NaN, Number.POSITIVE_INFINITY]) {
+			expectRefused(heap, InvalidPointerError, () => call(heap, bad));
+		}
+		expectRefused(heap, InvalidPointerError, () => call(heap, String(p) as unknown as number));
+		expectRefused(heap, InvalidPointerError, () => call(heap, undefined as unknown as number));
+	});
+
+	it("refuses a pointer into the allocator's control block", () => {
+		const { heap } = busyHeap();
+		expectRefused(heap, InvalidPointerError, () => call(heap, 64));
+	});
+
+	it("refuses a block that was already freed", () => {
+		const { heap, freed } = busyHeap();
+		const error = expectRefused(heap, DoubleFreeError, () => call(heap, freed[0] as number));
+		expect(error.message).toContain("already free");
+		expect(error).toBeInstanceOf(OffheapError);
+	});
+
+	it("refuses a freed block that has since merged into its left neighbour", () => {
+		const heap = new Heap();
+		const a = heap.malloc(40);
+		const b = heap.malloc(40);
+		heap.malloc(40);
+		heap.free(a);
+		heap.free(b);
+		const error = expectRefused(heap, DoubleFreeError, () => call(heap, b));
+		expect(error.message).toContain("merged into the free block");
+	});
+
+	it("refuses a freed block that has since merged into the top of the heap", () => {
+		const heap = new Heap();
+		heap.malloc(40);
+		const b = heap.malloc(40);
+		const c = heap.malloc(40);
+		heap.free(c);
+		heap.free(b);
+		expectRefused(heap, DoubleFreeError, () => call(heap, c));
+		expectRefused(heap, DoubleFreeError, () => call(heap, b));
+	});
+
+	it("refuses an 8-aligned pointer inside a free block that never started a block", () => {
+		const heap = new Heap();
+		const a = heap.malloc(400);
+		heap.malloc(16);
+		heap.free(a);
+		expectRefused(heap, InvalidPointerError, () => call(heap, a + 200));
+	});
+});
+
+describe("bad sizes and alignments", () => {
+	it("refuses a bad size for realloc and leaves the block as it was", () => {
+		const { heap, live } = busyHeap();
+		for (const size of [-1, 0.5, Number.NaN, 2 ** 31]) {
+			expectRefused(heap, RangeError, () => heap.realloc(live[0] as number, size));
+		}
+	});
+
+	it("refuses bad sizes and alignments for malloc and calloc without touching the heap", () => {
+		const { heap } = busyHeap();
+		expectRefused(heap, RangeError, () => heap.malloc(-5));
+		expectRefused(heap, RangeError, () => heap.malloc(8, 24));
+		expectRefused(heap, RangeError, () => heap.calloc(1.5, 8));
+		expectRefused(heap, RangeError, () => heap.calloc(8, -1));
+		expectRefused(heap, RangeError, () => heap.alloc(Number.NaN));
+	});
+});
