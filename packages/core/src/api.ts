@@ -1,3 +1,5 @@
+import type { Heap } from "./heap.ts";
+
 /**
  * A pointer: a byte offset into a heap's buffer. `0` is NULL and is never the address of a live block.
  * Pointers stay valid when the heap grows, because they are offsets and not views.
@@ -13,7 +15,9 @@
 export type Ptr = number;
 
 /**
- * What every offheap container accepts: a `Heap`, an arena, a pool, or your own allocator.
+ * What every offheap container accepts: a `Heap`, an arena, a pool, or your own allocator. Besides
+ * the C allocation calls it names the {@link Heap} whose buffer holds the blocks it hands out, so a
+ * container can read and write them through that heap's views.
  *
  * @example
  * ```ts
@@ -25,10 +29,12 @@ export type Ptr = number;
  * }
  * const heap = new Heap();
  * const a = heap.malloc(4);
- * console.log(duplicate(heap, a, 4, heap.u8) !== 0); // true
+ * console.log(duplicate(heap, a, 4, heap.u8) !== 0, heap.heap === heap); // true true
  * ```
  */
 export interface Allocator {
+	/** The heap whose buffer holds every block this allocator hands out (a heap is its own). */
+	readonly heap: Heap;
 	/**
 	 * Allocates `size` bytes aligned to `align` (a power of two; at least 8).
 	 * @returns the pointer, or `0` when the budget is exhausted.

@@ -236,6 +236,11 @@ export class Heap implements Allocator {
 		this.setStart(FIRST_BLOCK);
 	}
 
+	/** The heap itself: a heap hands out blocks of its own buffer ({@link Allocator.heap}). */
+	get heap(): Heap {
+		return this;
+	}
+
 	// ---------------------------------------------------------------- allocation
 
 	/**

@@ -25,6 +25,11 @@ describe("Heap creation", () => {
 		expect([...heap.walk()]).toHaveLength(1);
 	});
 
+	it("is its own allocator's heap", () => {
+		const heap = new Heap();
+		expect(heap.heap).toBe(heap);
+	});
+
 	it("uses a plain ArrayBuffer of exactly the budget when initialBytes equals maxBytes", () => {
 		const heap = new Heap({ initialBytes: 100_000, maxBytes: 100_000 });
 		expect(heap.buffer.byteLength).toBe(100_000);
