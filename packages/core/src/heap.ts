@@ -335,7 +335,6 @@ export class Heap implements Allocator {
 		u32[W_HEADS + bin] = next;
 		if (next !== 0) u32[(next + 8) >>> 2] = 0;
 		else this.clearClass(bin);
-		u32[W_BINNED_BLOCKS] -= 1;
 		const size = u32[block >>> 2] & SIZE_MASK;
 		const rest = size - bytes;
 		if (rest >= MIN_BLOCK) {
@@ -348,6 +347,7 @@ export class Heap implements Allocator {
 		} else {
 			u32[block >>> 2] = size;
 			u32[(block + size) >>> 2] &= ~PREV_FREE;
+			u32[W_BINNED_BLOCKS] -= 1;
 			bytes = size;
 		}
 		const used = u32[W_USED_BYTES] + bytes;
@@ -400,6 +400,7 @@ export class Heap implements Allocator {
 			block = u32[W_HEADS + bin];
 			size0 = u32[block >>> 2] & SIZE_MASK;
 			this.unlink(block, size0);
+			u32[W_BINNED_BLOCKS] -= 1;
 		} else {
 			block = u32[W_TOP];
 			if (block + total > this.arenaEnd) {
@@ -418,6 +419,7 @@ export class Heap implements Allocator {
 			u32[block >>> 2] = gap | FREE;
 			u32[(block + gap - 4) >>> 2] = gap;
 			this.link(block, gap);
+			u32[W_BINNED_BLOCKS] += 1;
 			start = block + gap;
 			this.setStart(start);
 		}
@@ -441,6 +443,7 @@ export class Heap implements Allocator {
 				u32[(r + rest - 4) >>> 2] = rest;
 				this.setStart(r);
 				this.link(r, rest);
+				u32[W_BINNED_BLOCKS] += 1;
 			} else {
 				taken = bytes + rest;
 				u32[(start + taken) >>> 2] &= ~PREV_FREE;
@@ -529,6 +532,7 @@ export class Heap implements Allocator {
 		const u32 = this.u32;
 		let size = header & SIZE_MASK;
 		const right = block + size;
+		let binned = u32[W_BINNED_BLOCKS];
 		if ((header & PREV_FREE) !== 0) {
 			const leftSize = u32[(block - 4) >>> 2];
 			const left = block - leftSize;
@@ -536,6 +540,7 @@ export class Heap implements Allocator {
 			this.clearStart(block);
 			block = left;
 			size += leftSize;
+			binned -= 1;
 		}
 		const top = u32[W_TOP];
 		if (right === top) {
@@ -547,6 +552,7 @@ export class Heap implements Allocator {
 			}
 			u32[block >>> 2] = (arenaEnd - block) | FREE;
 			u32[W_TOP] = block;
+			u32[W_BINNED_BLOCKS] = binned;
 			return;
 		}
 		const rightHeader = u32[right >>> 2];
@@ -555,12 +561,14 @@ export class Heap implements Allocator {
 			this.unlink(right, rightSize);
 			this.clearStart(right);
 			size += rightSize;
+			binned -= 1;
 		} else {
 			u32[right >>> 2] = rightHeader | PREV_FREE;
 		}
 		u32[block >>> 2] = size | FREE;
 		u32[(block + size - 4) >>> 2] = size;
 		this.link(block, size);
+		u32[W_BINNED_BLOCKS] = binned + 1;
 	}
 
 	// ---------------------------------------------------------------- realloc
@@ -650,6 +658,7 @@ export class Heap implements Allocator {
 					taken = need;
 				} else {
 					u32[(block + total) >>> 2] &= ~PREV_FREE;
+					u32[W_BINNED_BLOCKS] -= 1;
 				}
 				u32[block >>> 2] = taken | flags;
 				this.addUsed(taken - old);
@@ -692,7 +701,6 @@ export class Heap implements Allocator {
 			u32[W_FL_MAP] |= 1 << fl;
 		}
 		u32[W_HEADS + bin] = block;
-		u32[W_BINNED_BLOCKS] += 1;
 	}
 
 	/** Takes the free block `block` of `size` bytes out of the list of its class. */
@@ -707,7 +715,6 @@ export class Heap implements Allocator {
 			u32[W_HEADS + bin] = next;
 			if (next === 0) this.clearClass(bin);
 		}
-		u32[W_BINNED_BLOCKS] -= 1;
 	}
 
 	private clearClass(bin: number): void {
