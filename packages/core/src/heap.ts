@@ -16,9 +16,6 @@ import {
 const {
 	arenaEndFor,
 	bitmapBytesFor,
-	F_ALLOCATIONS,
-	F_FREES,
-	F_REALLOCATIONS,
 	FIRST_BLOCK,
 	FIRST_PTR,
 	FREE,
@@ -30,10 +27,12 @@ const {
 	MIN_BLOCK,
 	PAGE,
 	PREV_FREE,
+	W_ALLOCATIONS,
 	W_ARENA_END,
 	W_BINNED_BLOCKS,
 	W_DIRTY_END,
 	W_FL_MAP,
+	W_FREES,
 	W_GROWTH,
 	W_HEADS,
 	W_HEAP_BYTES,
@@ -41,6 +40,7 @@ const {
 	W_MAGIC,
 	W_MAX_BYTES,
 	W_PEAK_USED,
+	W_REALLOCATIONS,
 	W_SL_MAPS,
 	W_TOP,
 	W_USED_BYTES,
@@ -187,7 +187,7 @@ export class Heap implements Allocator {
 		this.dv = new DataView(buffer, 0, heapBytes);
 		if (opening) {
 			this.u32[W_MAX_BYTES] = maxBytes;
-			checkHeap(this.u32, this.f64, this.arenaEnd);
+			checkHeap(this.u32, this.arenaEnd);
 		} else {
 			this.format(heapBytes, maxBytes, growth, options.buffer !== undefined);
 		}
@@ -306,8 +306,12 @@ export class Heap implements Allocator {
 		const bytes = (total + 11) & SIZE_MASK;
 		const ptr = this.allocBlock(Math.max(bytes, MIN_BLOCK));
 		if (ptr === 0) return 0;
-		const end = ptr - HEADER + (this.u32[(ptr - HEADER) >>> 2] & SIZE_MASK);
-		if (ptr < dirtyEnd) this.u8.fill(0, ptr, Math.min(end, dirtyEnd));
+		// Bytes at or above dirtyEnd were never handed out and are still zero. Both bounds are multiples
+		// of 4; small blocks are cleared word by word, which beats a call to fill.
+		const u32 = this.u32;
+		const end = Math.min(ptr - HEADER + (u32[(ptr - HEADER) >>> 2] & SIZE_MASK), dirtyEnd);
+		if (end - ptr <= 256) for (let i = ptr >>> 2; i < end >>> 2; i++) u32[i] = 0;
+		else this.u8.fill(0, ptr, end);
 		return ptr;
 	}
 
@@ -353,7 +357,7 @@ export class Heap implements Allocator {
 		const used = u32[W_USED_BYTES] + bytes;
 		u32[W_USED_BYTES] = used;
 		if (used > u32[W_PEAK_USED]) u32[W_PEAK_USED] = used;
-		this.f64[F_ALLOCATIONS] += 1;
+		count(u32, W_ALLOCATIONS);
 		return block + HEADER;
 	}
 
@@ -378,7 +382,7 @@ export class Heap implements Allocator {
 		const used = u32[W_USED_BYTES] + bytes;
 		u32[W_USED_BYTES] = used;
 		if (used > u32[W_PEAK_USED]) u32[W_PEAK_USED] = used;
-		this.f64[F_ALLOCATIONS] += 1;
+		count(u32, W_ALLOCATIONS);
 		return top + HEADER;
 	}
 
@@ -453,7 +457,7 @@ export class Heap implements Allocator {
 		const used = u32[W_USED_BYTES] + taken;
 		u32[W_USED_BYTES] = used;
 		if (used > u32[W_PEAK_USED]) u32[W_PEAK_USED] = used;
-		this.f64[F_ALLOCATIONS] += 1;
+		count(u32, W_ALLOCATIONS);
 		return start + HEADER;
 	}
 
@@ -501,7 +505,7 @@ export class Heap implements Allocator {
 			rejectPointer("free", ptr, u32, this.arenaEnd);
 		}
 		u32[W_USED_BYTES] -= header & SIZE_MASK;
-		this.f64[F_FREES] += 1;
+		count(u32, W_FREES);
 		this.release(ptr - HEADER, header);
 	}
 
@@ -615,7 +619,7 @@ export class Heap implements Allocator {
 				this.release(tail, old - need);
 				u32[W_USED_BYTES] -= old - need;
 			}
-			this.f64[F_REALLOCATIONS] += 1;
+			count(u32, W_REALLOCATIONS);
 			return ptr;
 		}
 		const right = block + old;
@@ -637,7 +641,7 @@ export class Heap implements Allocator {
 				if (top > u32[W_HIGH_WATER]) u32[W_HIGH_WATER] = top;
 				if (top > u32[W_DIRTY_END]) u32[W_DIRTY_END] = top;
 				this.addUsed(need - old);
-				this.f64[F_REALLOCATIONS] += 1;
+				count(u32, W_REALLOCATIONS);
 				return ptr;
 			}
 		} else {
@@ -662,7 +666,7 @@ export class Heap implements Allocator {
 				}
 				u32[block >>> 2] = taken | flags;
 				this.addUsed(taken - old);
-				this.f64[F_REALLOCATIONS] += 1;
+				count(u32, W_REALLOCATIONS);
 				return ptr;
 			}
 		}
@@ -672,8 +676,8 @@ export class Heap implements Allocator {
 		this.u8.copyWithin(moved, ptr, ptr + old - HEADER);
 		const oldHeader = u32[block >>> 2];
 		u32[W_USED_BYTES] -= oldHeader & SIZE_MASK;
-		this.f64[F_FREES] += 1;
-		this.f64[F_REALLOCATIONS] += 1;
+		count(u32, W_FREES);
+		count(u32, W_REALLOCATIONS);
 		this.release(block, oldHeader);
 		return moved;
 	}
@@ -777,9 +781,10 @@ export class Heap implements Allocator {
 		this.attachViews(newBytes);
 		const u8 = this.u8;
 		const u32 = this.u32;
+		// New bytes arrive zeroed; only the old bitmap's place, now part of the top, needs clearing.
 		u8.copyWithin(arenaEnd, oldArenaEnd, oldBytes);
 		u8.fill(0, arenaEnd + oldBitmapBytes, newBytes);
-		u8.fill(0, oldArenaEnd, arenaEnd);
+		u8.fill(0, oldArenaEnd, Math.min(oldBytes, arenaEnd));
 		this.arenaEnd = arenaEnd;
 		this.bitmapBase = arenaEnd >>> 2;
 		u32[W_HEAP_BYTES] = newBytes;
@@ -820,7 +825,7 @@ export class Heap implements Allocator {
 	 * ```
 	 */
 	stats(): HeapStats {
-		return heapStats(this.u32, this.f64, this.arenaEnd);
+		return heapStats(this.u32, this.arenaEnd);
 	}
 
 	/**
@@ -836,7 +841,7 @@ export class Heap implements Allocator {
 	 * ```
 	 */
 	check(): void {
-		checkHeap(this.u32, this.f64, this.arenaEnd);
+		checkHeap(this.u32, this.arenaEnd);
 	}
 
 	/**
@@ -864,7 +869,7 @@ export class Heap implements Allocator {
 	 * ```
 	 */
 	dump(): string {
-		return dumpHeap(this.u32, this.f64, this.arenaEnd);
+		return dumpHeap(this.u32, this.arenaEnd);
 	}
 
 	private outOfMemory(size: number): OutOfMemoryError {
@@ -874,6 +879,13 @@ export class Heap implements Allocator {
 			`heap ${s.heapBytes} B of a ${s.maxBytes} B budget, ${s.freeBytes} B free, largest free block ${s.largestFreeBlock} B`,
 		);
 	}
+}
+
+/** Adds one to the 64-bit counter at word `index`; a u32 store wraps, so a carry shows as 2^32. */
+function count(u32: Uint32Array, index: number): void {
+	const low = (u32[index] as number) + 1;
+	u32[index] = low;
+	if (low === 4294967296) u32[index + 1] += 1;
 }
 
 /** Size class of a block of at least 256 bytes. */

@@ -3,9 +3,6 @@ import { HeapCorruptionError, hex } from "../errors.ts";
 import {
 	BIN_COUNT,
 	binOf,
-	F_ALLOCATIONS,
-	F_FREES,
-	F_REALLOCATIONS,
 	FIRST_BLOCK,
 	FL_COUNT,
 	FREE,
@@ -13,17 +10,21 @@ import {
 	MAGIC,
 	MIN_BLOCK,
 	PREV_FREE,
+	readCounter,
 	SL_COUNT,
+	W_ALLOCATIONS,
 	W_ARENA_END,
 	W_BINNED_BLOCKS,
 	W_DIRTY_END,
 	W_FL_MAP,
+	W_FREES,
 	W_HEADS,
 	W_HEAP_BYTES,
 	W_HIGH_WATER,
 	W_MAGIC,
 	W_MAX_BYTES,
 	W_PEAK_USED,
+	W_REALLOCATIONS,
 	W_SL_MAPS,
 	W_TOP,
 	W_USED_BYTES,
@@ -51,13 +52,13 @@ function largestBinned(u32: Uint32Array): number {
 }
 
 /** @internal */
-export function heapStats(u32: Uint32Array, f64: Float64Array, arenaEnd: number): HeapStats {
+export function heapStats(u32: Uint32Array, arenaEnd: number): HeapStats {
 	const heapBytes = u32[W_HEAP_BYTES] as number;
 	const usedBytes = u32[W_USED_BYTES] as number;
 	const topBytes = arenaEnd - (u32[W_TOP] as number);
 	const freeBytes = arenaEnd - FIRST_BLOCK - usedBytes;
-	const allocations = f64[F_ALLOCATIONS] as number;
-	const frees = f64[F_FREES] as number;
+	const allocations = readCounter(u32, W_ALLOCATIONS);
+	const frees = readCounter(u32, W_FREES);
 	return {
 		heapBytes,
 		maxBytes: u32[W_MAX_BYTES] as number,
@@ -71,7 +72,7 @@ export function heapStats(u32: Uint32Array, f64: Float64Array, arenaEnd: number)
 		highWaterBytes: u32[W_HIGH_WATER] as number,
 		allocations,
 		frees,
-		reallocations: f64[F_REALLOCATIONS] as number,
+		reallocations: readCounter(u32, W_REALLOCATIONS),
 	};
 }
 
@@ -87,7 +88,7 @@ function popcount(x: number): number {
 }
 
 /** @internal */
-export function checkHeap(u32: Uint32Array, f64: Float64Array, arenaEnd: number): void {
+export function checkHeap(u32: Uint32Array, arenaEnd: number): void {
 	const fail = (block: number, detail: string): never => {
 		throw new HeapCorruptionError(block, detail);
 	};
@@ -176,11 +177,9 @@ export function checkHeap(u32: Uint32Array, f64: Float64Array, arenaEnd: number)
 	if (u32[W_BINNED_BLOCKS] !== freeBlocks)
 		fail(-1, `the free-block counter says ${u32[W_BINNED_BLOCKS]}, not ${freeBlocks}`);
 	if (u32[W_USED_BYTES] !== used) fail(-1, `the used-bytes counter says ${u32[W_USED_BYTES]}, not ${used}`);
-	if ((f64[F_ALLOCATIONS] as number) - (f64[F_FREES] as number) !== live) {
-		fail(
-			-1,
-			`allocations minus frees is ${(f64[F_ALLOCATIONS] as number) - (f64[F_FREES] as number)}, not ${live} live blocks`,
-		);
+	const counted = readCounter(u32, W_ALLOCATIONS) - readCounter(u32, W_FREES);
+	if (counted !== live) {
+		fail(-1, `allocations minus frees is ${counted}, not ${live} live blocks`);
 	}
 	if ((u32[W_PEAK_USED] as number) < used) fail(-1, "the peak of used bytes is below the used bytes");
 	const high = u32[W_HIGH_WATER] as number;
@@ -202,8 +201,8 @@ export function* walkHeap(u32: Uint32Array, arenaEnd: number): IterableIterator<
 }
 
 /** @internal */
-export function dumpHeap(u32: Uint32Array, f64: Float64Array, arenaEnd: number): string {
-	const s = heapStats(u32, f64, arenaEnd);
+export function dumpHeap(u32: Uint32Array, arenaEnd: number): string {
+	const s = heapStats(u32, arenaEnd);
 	const top = u32[W_TOP] as number;
 	const width = Math.max(4, arenaEnd.toString(16).length);
 	const at = (a: number) => `0x${a.toString(16).padStart(width, "0")}`;

@@ -67,10 +67,15 @@ export const W_GROWTH = 11;
 /** End of the highest block ever handed out. */
 export const W_HIGH_WATER = 12;
 export const W_RESERVED = 13;
-// Counters as f64 (bytes 56..80), so they never wrap.
-export const F_ALLOCATIONS = 7;
-export const F_FREES = 8;
-export const F_REALLOCATIONS = 9;
+// 64-bit counters as pairs of u32 words (low, then high), so they never wrap.
+export const W_ALLOCATIONS = 14;
+export const W_FREES = 16;
+export const W_REALLOCATIONS = 18;
+
+/** Reads the 64-bit counter at word `index` (exact up to 2^53). */
+export function readCounter(u32: Uint32Array, index: number): number {
+	return (u32[index] as number) + (u32[index + 1] as number) * 4294967296;
+}
 /** One u32 per first-level class: bitmap of its non-empty second-level classes. */
 export const W_SL_MAPS = 20;
 /** One u32 per size class: the first free block of the class, or 0. */
