@@ -1,0 +1,89 @@
+/**
+ * Entry of the benchmark app: `node --expose-gc dist/main.js [section ...] [options]` (see `USAGE`).
+ * Runs the selected sections (default: all), prints each one's Markdown to stdout, and writes
+ * `results/report.md`, `results/<id>.json` and the marked parts of `docs/guides/performance.md`.
+ */
+import { type BenchOptions, parseArgs, USAGE } from "./bench-options.ts";
+import { runCoreBench } from "./core-bench.ts";
+import { environment } from "./measure.ts";
+import { type Section, type SectionRun, writeResults } from "./report.ts";
+import { runViewsBench } from "./views.ts";
+
+/** What a section runner returns; the registry's id wins over the section's own. */
+type SectionBody = Omit<Section, "id"> & { id?: string };
+
+interface SectionEntry {
+	id: string;
+	run: (options: BenchOptions) => Promise<SectionBody>;
+}
+
+/**
+ * Every section, in report order. Adding one is one line; the struct benchmark, once
+ * `src/struct-particles.ts` exports `runStructBench(): Promise<{ title; markdown; data? }>`, is:
+ *
+ *   { id: "struct", run: async () => (await import("./struct-particles.ts")).runStructBench() },
+ *
+ * (loaded lazily, so `main.js core` does not load it). Its docs go between
+ * `<!-- bench:struct:start -->` and `<!-- bench:struct:end -->`.
+ */
+const SECTIONS: readonly SectionEntry[] = [
+	{ id: "core", run: runCoreBench },
+	{ id: "views", run: runViewsBench },
+];
+
+async function main(argv: readonly string[]): Promise<number> {
+	const { ids, options, help } = parseArgs(argv);
+	if (help) {
+		process.stdout.write(`${USAGE}\n\nsections: ${SECTIONS.map((s) => s.id).join(", ")}\n`);
+		return 0;
+	}
+	const unknown = ids.filter((id) => !SECTIONS.some((s) => s.id === id));
+	if (unknown.length > 0) {
+		throw new Error(
+			`unknown section ${unknown.join(", ")}; registered: ${SECTIONS.map((s) => s.id).join(", ")}`,
+		);
+	}
+	if (typeof gc !== "function")
+		options.log("warning: run node with --expose-gc, or runs are not separated by GC");
+	const selected = ids.length === 0 ? SECTIONS : SECTIONS.filter((s) => ids.includes(s.id));
+	const done: SectionRun[] = [];
+	let failed = 0;
+	const start = performance.now();
+	for (const entry of selected) {
+		const env = environment();
+		const t0 = performance.now();
+		options.log(`running section ${entry.id}…`);
+		try {
+			const section: Section = { ...(await entry.run(options)), id: entry.id };
+			const durationMs = performance.now() - t0;
+			done.push({ section, durationMs, env });
+			process.stdout.write(`## ${section.title}\n\n${section.markdown.trim()}\n\n`);
+			options.log(`section ${entry.id} took ${(durationMs / 1000).toFixed(1)} s`);
+		} catch (error) {
+			failed++;
+			options.log(
+				`section ${entry.id} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+			);
+		}
+	}
+	if (options.write && done.length > 0) {
+		const { written, notes } = writeResults(
+			done,
+			SECTIONS.map((s) => s.id),
+		);
+		for (const path of written) options.log(`wrote ${path}`);
+		for (const note of notes) options.log(`note: ${note}`);
+	}
+	options.log(`total ${((performance.now() - start) / 1000).toFixed(1)} s`);
+	return failed === 0 ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+	(code) => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.exitCode = 2;
+	},
+);

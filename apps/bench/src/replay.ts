@@ -1,0 +1,180 @@
+/**
+ * Trace replay kernels: one function per allocator kind, so that each loop sees one allocator class and
+ * stays monomorphic. The three are the same loop; keep them in step when changing one.
+ *
+ * Every kernel stamps each block on allocation and verifies it on free and realloc (see `stamp.ts`),
+ * checks that calloc memory reads zero and that no allocation returns NULL, and throws on any failure.
+ * Only the loop is timed: creating the allocator and the id table is not.
+ */
+import { Heap } from "@offheap/core";
+import { MemPool } from "@thi.ng/malloc";
+import { stamp, stampBytes, stampBytesOk, stampOf, stampOk, zeroBytesOk, zeroOk } from "./stamp.ts";
+import { OP_CALLOC, OP_FREE, OP_MALLOC, OP_MEMALIGN, OP_REALLOC, type Trace } from "./trace-parser.ts";
+
+/** What one replay measured. */
+export interface ReplayRun {
+	/** Milliseconds of the replay loop. */
+	ms: number;
+	/** Highest address handed out: max over all blocks of `ptr + size` (0 for the baseline). */
+	footprint: number;
+	/** Allocator-specific figures read after the loop (untimed). */
+	extra: Record<string, number>;
+}
+
+/** Options of the offheap heap used for replays: growable from 1 MiB to 1 GiB. */
+export const OFFHEAP_OPTIONS = { initialBytes: 1 << 20, maxBytes: 1 << 30 } as const;
+/** Size of the fixed buffer given to @thi.ng/malloc (it cannot grow). */
+export const THING_POOL_BYTES = 64 << 20;
+
+function fail(kind: string, trace: Trace, i: number, what: string): Error {
+	return new Error(`${kind} replay of ${trace.name}: ${what} at operation ${i + 1}`);
+}
+
+/** Replays the first `ops` operations of `trace` on a fresh offheap `Heap`. */
+export function replayOffheap(trace: Trace, ops: number): ReplayRun {
+	const heap = new Heap(OFFHEAP_OPTIONS);
+	const ptrs = new Int32Array(trace.idCount);
+	const { op, id, arg, size, blockSize } = trace;
+	let u8 = heap.u8;
+	let u32 = heap.u32;
+	let footprint = 0;
+	const t0 = performance.now();
+	for (let i = 0; i < ops; i++) {
+		const o = op[i];
+		const a = id[i];
+		if (o === OP_FREE) {
+			const p = ptrs[a];
+			const s = blockSize[a];
+			if (!stampOk(u8, u32, p, s, stampOf(a), s)) throw fail("offheap", trace, i, `block ${a} corrupted`);
+			heap.free(p);
+		} else if (o === OP_REALLOC) {
+			const b = arg[i];
+			const s = size[i];
+			const old = blockSize[a];
+			const q = heap.realloc(ptrs[a], s);
+			if (q === 0) throw fail("offheap", trace, i, `realloc to ${s} B returned NULL`);
+			u8 = heap.u8;
+			u32 = heap.u32;
+			if (!stampOk(u8, u32, q, old, stampOf(a), Math.min(s, old))) {
+				throw fail("offheap", trace, i, `realloc lost the contents of block ${a}`);
+			}
+			stamp(u8, u32, q, s, stampOf(b));
+			ptrs[b] = q;
+			if (q + s > footprint) footprint = q + s;
+		} else {
+			const s = size[i];
+			const p =
+				o === OP_MALLOC ? heap.malloc(s) : o === OP_CALLOC ? heap.calloc(1, s) : heap.malloc(s, arg[i]);
+			if (p === 0) throw fail("offheap", trace, i, `allocation of ${s} B returned NULL`);
+			u8 = heap.u8;
+			u32 = heap.u32;
+			if (o === OP_CALLOC && !zeroOk(u8, u32, p, s))
+				throw fail("offheap", trace, i, "calloc memory not zero");
+			if (o === OP_MEMALIGN && p % arg[i] !== 0) throw fail("offheap", trace, i, `misaligned block ${p}`);
+			stamp(u8, u32, p, s, stampOf(a));
+			ptrs[a] = p;
+			if (p + s > footprint) footprint = p + s;
+		}
+	}
+	const ms = performance.now() - t0;
+	const st = heap.stats();
+	return {
+		ms,
+		footprint,
+		extra: { highWaterBytes: st.highWaterBytes, heapBytes: st.heapBytes, liveBlocks: st.liveBlocks },
+	};
+}
+
+/**
+ * Replays the first `ops` operations of `trace` on a fresh @thi.ng/malloc `MemPool`. Adaptations (the
+ * pool has no such calls): a size-0 request asks for 1 byte, because `malloc(0)` returns 0 there; an
+ * aligned request ignores its alignment (the pool aligns to 8; the traces hold no aligned requests).
+ */
+export function replayThing(trace: Trace, ops: number): ReplayRun {
+	const pool = new MemPool({ size: THING_POOL_BYTES });
+	const ptrs = new Int32Array(trace.idCount);
+	const { op, id, arg, size, blockSize } = trace;
+	const u8 = new Uint8Array(pool.buf);
+	const u32 = new Uint32Array(pool.buf);
+	let footprint = 0;
+	const t0 = performance.now();
+	for (let i = 0; i < ops; i++) {
+		const o = op[i];
+		const a = id[i];
+		if (o === OP_FREE) {
+			const p = ptrs[a];
+			const s = blockSize[a];
+			if (!stampOk(u8, u32, p, s, stampOf(a), s))
+				throw fail("@thi.ng/malloc", trace, i, `block ${a} corrupted`);
+			if (!pool.free(p)) throw fail("@thi.ng/malloc", trace, i, `free of live block ${a} failed`);
+		} else if (o === OP_REALLOC) {
+			const b = arg[i];
+			const s = size[i];
+			const old = blockSize[a];
+			const q = pool.realloc(ptrs[a], s === 0 ? 1 : s);
+			if (q === 0) throw fail("@thi.ng/malloc", trace, i, `realloc to ${s} B returned NULL`);
+			if (!stampOk(u8, u32, q, old, stampOf(a), Math.min(s, old))) {
+				throw fail("@thi.ng/malloc", trace, i, `realloc lost the contents of block ${a}`);
+			}
+			stamp(u8, u32, q, s, stampOf(b));
+			ptrs[b] = q;
+			if (q + s > footprint) footprint = q + s;
+		} else {
+			const s = size[i];
+			const p = o === OP_CALLOC ? pool.calloc(s === 0 ? 1 : s) : pool.malloc(s === 0 ? 1 : s);
+			if (p === 0) throw fail("@thi.ng/malloc", trace, i, `allocation of ${s} B returned NULL`);
+			if (o === OP_CALLOC && !zeroOk(u8, u32, p, s))
+				throw fail("@thi.ng/malloc", trace, i, "calloc memory not zero");
+			stamp(u8, u32, p, s, stampOf(a));
+			ptrs[a] = p;
+			if (p + s > footprint) footprint = p + s;
+		}
+	}
+	const ms = performance.now() - t0;
+	const st = pool.stats();
+	return { ms, footprint, extra: { usedBlocks: st.used.count, usedBytes: st.used.size, top: st.top } };
+}
+
+/**
+ * Replays the first `ops` operations of `trace` with plain JS: one `Uint8Array` per block, kept in a
+ * `Map` by id; free drops it, realloc copies the preserved prefix into a new array.
+ */
+export function replayBaseline(trace: Trace, ops: number): ReplayRun {
+	const blocks = new Map<number, Uint8Array>();
+	const { op, id, arg, size, blockSize } = trace;
+	const t0 = performance.now();
+	for (let i = 0; i < ops; i++) {
+		const o = op[i];
+		const a = id[i];
+		if (o === OP_FREE) {
+			const blk = blocks.get(a);
+			const s = blockSize[a];
+			if (blk === undefined || !stampBytesOk(blk, s, stampOf(a), s)) {
+				throw fail("baseline", trace, i, `block ${a} corrupted`);
+			}
+			blocks.delete(a);
+		} else if (o === OP_REALLOC) {
+			const b = arg[i];
+			const s = size[i];
+			const old = blockSize[a];
+			const blk = blocks.get(a);
+			if (blk === undefined) throw fail("baseline", trace, i, `block ${a} missing`);
+			const next = new Uint8Array(s);
+			next.set(s < old ? blk.subarray(0, s) : blk);
+			if (!stampBytesOk(next, old, stampOf(a), Math.min(s, old))) {
+				throw fail("baseline", trace, i, `realloc lost the contents of block ${a}`);
+			}
+			stampBytes(next, s, stampOf(b));
+			blocks.delete(a);
+			blocks.set(b, next);
+		} else {
+			const s = size[i];
+			const blk = new Uint8Array(s);
+			if (o === OP_CALLOC && !zeroBytesOk(blk, s)) throw fail("baseline", trace, i, "calloc memory not zero");
+			stampBytes(blk, s, stampOf(a));
+			blocks.set(a, blk);
+		}
+	}
+	const ms = performance.now() - t0;
+	return { ms, footprint: 0, extra: { liveBlocks: blocks.size } };
+}

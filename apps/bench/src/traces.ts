@@ -1,0 +1,230 @@
+/**
+ * Replays the real allocation traces of `shared/traces` against offheap, @thi.ng/malloc and a plain-JS
+ * baseline, and measures speed and footprint.
+ */
+import { join } from "node:path";
+import { bytes, int, mops, ms, ratio, table } from "./format.ts";
+import { type Contender, collectGarbage, type Measured, measureInterleaved } from "./measure.ts";
+import { tracesDir } from "./paths.ts";
+import { type ReplayRun, replayBaseline, replayOffheap, replayThing, THING_POOL_BYTES } from "./replay.ts";
+import { parseTraceFile, type Trace, type TraceUsage, traceUsage } from "./trace-parser.ts";
+
+/** One trace to replay, and how much of it @thi.ng/malloc gets. */
+export interface TraceSpec {
+	/** Name used in tables, e.g. "gcc-cc1". */
+	name: string;
+	file: string;
+	/**
+	 * Operations @thi.ng/malloc replays (the others replay them too, for a like-for-like ratio); `undefined`
+	 * for the whole trace. Its free is O(live blocks), and a full gcc-cc1 replay takes well over a minute.
+	 */
+	thingPrefixOps?: number;
+}
+
+export const TRACE_SPECS: readonly TraceSpec[] = [
+	{ name: "gcc-cc1", file: "gcc-cc1.trace.gz", thingPrefixOps: 400_000 },
+	{ name: "sqlite3", file: "sqlite3.trace.gz" },
+];
+
+export type AllocatorName = "offheap" | "@thi.ng/malloc" | "baseline";
+
+/** One allocator's replay of the first `ops` operations of a trace. */
+export interface ReplayResult {
+	allocator: AllocatorName;
+	ops: number;
+	/** Whether `ops` is the whole trace. */
+	full: boolean;
+	runs: number;
+	medianMs: number;
+	minMs: number;
+	maxMs: number;
+	/** Operations per second of the median run. */
+	opsPerSec: number;
+	/** Highest address handed out (`null` for the baseline, which has no address space). */
+	footprint: number | null;
+	peakLiveBytes: number;
+	/** `footprint / peakLiveBytes`. */
+	footprintRatio: number | null;
+	extra: Record<string, number>;
+}
+
+export interface TraceResult {
+	name: string;
+	ops: number;
+	counts: Trace["counts"];
+	usage: TraceUsage;
+	parseMs: number;
+	/** Operations all three allocators replayed for the offheap/@thi.ng ratio. */
+	thingOps: number;
+	results: ReplayResult[];
+	/** offheap ops/s ÷ @thi.ng/malloc ops/s, on `thingOps` operations. */
+	vsThing: number;
+	/** offheap ops/s ÷ baseline ops/s, on the whole trace. */
+	vsBaseline: number;
+	/** Blocks @thi.ng/malloc still holds at the end beyond those the trace leaves live (realloc leaks). */
+	thingLeakedBlocks: number;
+}
+
+export interface TraceBenchOptions {
+	/** Timed runs of each contender (after one warm-up run). */
+	runs: number;
+	/**
+	 * Replay whole traces on @thi.ng/malloc too (once, without warm-up: about a minute for gcc-cc1)
+	 * instead of the prefixes of {@link TRACE_SPECS}.
+	 */
+	thingFull: boolean;
+}
+
+function toResult(
+	allocator: AllocatorName,
+	ops: number,
+	trace: Trace,
+	m: Measured<ReplayRun>,
+	usage: TraceUsage,
+): ReplayResult {
+	const footprint = allocator === "baseline" ? null : m.last.footprint;
+	return {
+		allocator,
+		ops,
+		full: ops === trace.length,
+		runs: m.timing.runs,
+		medianMs: m.timing.medianMs,
+		minMs: m.timing.minMs,
+		maxMs: m.timing.maxMs,
+		opsPerSec: ops / (m.timing.medianMs / 1000),
+		footprint,
+		peakLiveBytes: usage.peakLiveBytes,
+		footprintRatio: footprint === null ? null : footprint / usage.peakLiveBytes,
+		extra: m.last.extra,
+	};
+}
+
+/** The contenders on the first `ops` operations; @thi.ng/malloc runs `thingRuns` times (none if 0). */
+function replayContenders(
+	trace: Trace,
+	ops: number,
+	runs: number,
+	thingRuns: number,
+): Contender<ReplayRun>[] {
+	const list: Contender<ReplayRun>[] = [
+		{ name: "offheap", run: () => replayOffheap(trace, ops), runs, warmup: 1 },
+		{ name: "baseline", run: () => replayBaseline(trace, ops), runs, warmup: 1 },
+	];
+	if (thingRuns > 0) {
+		const warmup = thingRuns === 1 ? 0 : 1;
+		list.splice(1, 0, {
+			name: "@thi.ng/malloc",
+			run: () => replayThing(trace, ops),
+			runs: thingRuns,
+			warmup,
+		});
+	}
+	return list;
+}
+
+/** Parses and replays one trace. */
+export function benchTrace(spec: TraceSpec, options: TraceBenchOptions): TraceResult {
+	const t0 = performance.now();
+	const trace = parseTraceFile(join(tracesDir(spec.file), spec.file), spec.name);
+	const parseMs = performance.now() - t0;
+	collectGarbage();
+	const usage = traceUsage(trace, trace.length);
+	const prefix = options.thingFull ? undefined : spec.thingPrefixOps;
+	const thingOps = Math.min(prefix ?? trace.length, trace.length);
+	const prefixed = thingOps < trace.length;
+	const thingRuns = prefixed ? 0 : spec.thingPrefixOps !== undefined ? 1 : options.runs;
+	const results: ReplayResult[] = [];
+	const full = measureInterleaved(replayContenders(trace, trace.length, options.runs, thingRuns));
+	for (const m of full) results.push(toResult(m.name as AllocatorName, trace.length, trace, m, usage));
+	if (prefixed) {
+		const prefixUsage = traceUsage(trace, thingOps);
+		const part = measureInterleaved(replayContenders(trace, thingOps, options.runs, options.runs));
+		for (const m of part) results.push(toResult(m.name as AllocatorName, thingOps, trace, m, prefixUsage));
+	}
+	const find = (allocator: AllocatorName, ops: number): ReplayResult => {
+		const r = results.find((x) => x.allocator === allocator && x.ops === ops);
+		if (r === undefined) throw new Error(`no ${allocator} result on ${ops} ops`);
+		return r;
+	};
+	const thing = find("@thi.ng/malloc", thingOps);
+	const thingLeakedBlocks = (thing.extra.usedBlocks ?? 0) - traceUsage(trace, thingOps).endLiveBlocks;
+	return {
+		name: trace.name,
+		ops: trace.length,
+		counts: trace.counts,
+		usage,
+		parseMs,
+		thingOps,
+		results,
+		vsThing: find("offheap", thingOps).opsPerSec / thing.opsPerSec,
+		vsBaseline: find("offheap", trace.length).opsPerSec / find("baseline", trace.length).opsPerSec,
+		thingLeakedBlocks,
+	};
+}
+
+/** The Markdown of the trace replay results. */
+export function traceMarkdown(results: readonly TraceResult[]): string {
+	const rows: string[][] = [];
+	for (const t of results) {
+		for (const r of t.results) {
+			rows.push([
+				t.name,
+				r.allocator,
+				r.full ? `${int(r.ops)} (all)` : `${int(r.ops)} (prefix)`,
+				`${mops(r.opsPerSec)} M`,
+				`${ms(r.medianMs)} (${ms(r.minMs)}–${ms(r.maxMs)}, ${r.runs} runs)`,
+				r.footprint === null ? "n/a" : bytes(r.footprint),
+				bytes(r.peakLiveBytes),
+				r.footprintRatio === null ? "n/a" : ratio(r.footprintRatio),
+			]);
+		}
+	}
+	const ratios = results.map((t) => [
+		t.name,
+		`${ratio(t.vsThing)}${t.thingOps < t.ops ? ` (first ${int(t.thingOps)} ops)` : " (all ops)"}`,
+		`${ratio(t.vsBaseline)} (all ops)`,
+	]);
+	const notes = results
+		.filter((t) => t.thingOps < t.ops)
+		.map(
+			(t) =>
+				`- ${t.name}: @thi.ng/malloc replays only the first ${int(t.thingOps)} of ${int(t.ops)} operations ` +
+				`(its free walks every live block, so the whole trace takes about a minute per run; ` +
+				"`--quick` and `--thing-prefix` replay a prefix); all three allocators are timed on that prefix for the offheap ÷ " +
+				"@thi.ng ratio. The prefix holds fewer live blocks than the whole trace, which flatters @thi.ng/malloc.",
+		);
+	for (const t of results) {
+		if (t.thingLeakedBlocks > 0) {
+			notes.push(
+				`- ${t.name}: @thi.ng/malloc ends holding ${int(t.thingLeakedBlocks)} blocks that the trace freed: its ` +
+					"realloc, when it moves a block, frees the old one with the wrong address, so the block leaks. " +
+					"Its footprint above includes those leaks (replayed as is).",
+			);
+		}
+	}
+	return [
+		table(
+			[
+				"trace",
+				"allocator",
+				"ops replayed",
+				"ops/s",
+				"median time (min–max)",
+				"footprint",
+				"peak live",
+				"footprint ÷ peak",
+			],
+			rows,
+			["left", "left", "right", "right", "right", "right", "right", "right"],
+		),
+		"",
+		table(["trace", "offheap ÷ @thi.ng/malloc (ops/s)", "offheap ÷ baseline (ops/s)"], ratios),
+		"",
+		"- ops/s: median run; each run replays on a fresh allocator after one warm-up run, with a GC before each run. " +
+			"Every block is stamped on allocation and checked on free and realloc; calloc memory is checked for zeros.",
+		"- footprint: highest address handed out (max of ptr + size); peak live: most requested bytes live at once. " +
+			`offheap grows from 1 MiB up to 1 GiB; @thi.ng/malloc gets a fixed ${bytes(THING_POOL_BYTES)} buffer; the baseline ` +
+			"(one Uint8Array per block in a Map) has no address space.",
+		...notes,
+	].join("\n");
+}
