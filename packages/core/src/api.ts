@@ -96,6 +96,67 @@ export interface HeapOptions {
 	 * @defaultValue 2
 	 */
 	growthFactor?: number;
+	/**
+	 * Turn on the debugging allocator: redzones checked on free, realloc and `check()`, poisoning and
+	 * quarantine of freed memory, allocation- and free-site stack traces, and {@link Heap.leaks}.
+	 * `true` uses the defaults of {@link CheckedOptions}. Off, it costs nothing.
+	 * @defaultValue false
+	 */
+	checked?: boolean | CheckedOptions;
+}
+
+/**
+ * Options of checked mode (`new Heap({ checked: { ... } })`).
+ *
+ * @example
+ * ```ts
+ * import { Heap } from "@offheap/core";
+ * const heap = new Heap({ checked: { quarantineBytes: 64 * 1024, stacks: true } });
+ * const p = heap.malloc(8);
+ * heap.u8[p + 8] = 1; // one byte past the end
+ * try {
+ *   heap.free(p);
+ * } catch (error) {
+ *   console.log((error as Error).message.split("\n")[0]); // heap corrupted at block …: buffer overflow: byte 8 of the 8 B block …
+ * }
+ * ```
+ */
+export interface CheckedOptions {
+	/**
+	 * Bytes of freed blocks held back from reuse, so a write through a stale pointer lands in poisoned
+	 * memory and is caught when the block leaves the quarantine or at `check()`.
+	 * @defaultValue 1048576 (1 MiB)
+	 */
+	quarantineBytes?: number;
+	/**
+	 * Record where each block was allocated and freed (a stack trace, interned per call site). Costs a
+	 * few microseconds per allocation.
+	 * @defaultValue true
+	 */
+	stacks?: boolean;
+}
+
+/**
+ * Live blocks that share an allocation site, as reported by {@link Heap.leaks}.
+ *
+ * @example
+ * ```ts
+ * import { Heap } from "@offheap/core";
+ * const heap = new Heap({ checked: true });
+ * heap.malloc(100);
+ * const [group] = heap.leaks();
+ * console.log(group?.blocks, group?.bytes); // 1 100
+ * ```
+ */
+export interface LeakGroup {
+	/** The stack trace of the allocation site (or a placeholder when stacks are off). */
+	site: string;
+	/** Live blocks allocated there. */
+	blocks: number;
+	/** Bytes requested by those blocks. */
+	bytes: number;
+	/** Pointers of the first (up to 16) of those blocks. */
+	pointers: number[];
 }
 
 /**

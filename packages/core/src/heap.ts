@@ -1,5 +1,6 @@
-import type { Allocator, BlockInfo, HeapOptions, HeapStats, Ptr } from "./api.ts";
+import type { Allocator, BlockInfo, HeapOptions, HeapStats, LeakGroup, Ptr } from "./api.ts";
 import { OutOfMemoryError } from "./errors.ts";
+import { Checker, type RawOps } from "./internal/checker.ts";
 import { checkHeap, dumpHeap, heapStats, walkHeap } from "./internal/inspect.ts";
 import * as layout from "./internal/layout.ts";
 import {
@@ -128,6 +129,8 @@ export class Heap implements Allocator {
 	 * and caller-supplied buffers.
 	 */
 	readonly memory: WebAssembly.Memory | undefined;
+	/** The debugging allocator, in checked mode. */
+	private readonly checker: Checker | undefined;
 
 	/**
 	 * Creates a heap in a new buffer, or in `options.buffer`.
@@ -190,6 +193,22 @@ export class Heap implements Allocator {
 			checkHeap(this.u32, this.arenaEnd);
 		} else {
 			this.format(heapBytes, maxBytes, growth, options.buffer !== undefined);
+		}
+		const checked = options.checked ?? false;
+		this.checker =
+			checked === false
+				? undefined
+				: new Checker(this, Heap.prototype as RawOps, checked === true ? {} : checked);
+		if (this.checker !== undefined) {
+			// Own properties shadow the prototype's methods only on checked heaps, so every other heap keeps
+			// its hidden class and its call sites stay monomorphic: checked mode costs nothing when off.
+			const checker = this.checker;
+			this.malloc = (size, align) => checker.malloc(size, align);
+			this.calloc = (count, size) => checker.calloc(count, size);
+			this.realloc = (ptr, size) => checker.realloc(ptr, size);
+			this.free = (ptr) => checker.free(ptr);
+			this.usableSize = (ptr) => checker.usableSize(ptr);
+			this.check = () => checker.check();
 		}
 	}
 
@@ -924,6 +943,41 @@ export class Heap implements Allocator {
 	 */
 	dump(): string {
 		return dumpHeap(this.u32, this.arenaEnd);
+	}
+
+	/**
+	 * Live blocks grouped by where they were allocated, biggest first, like Valgrind's summary of lost
+	 * blocks. In checked mode each group names its allocation site and the bytes asked for; otherwise all
+	 * live blocks form one group without a site. Call it in a test's `afterEach` to catch leaks.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap({ checked: true });
+	 * const p = heap.malloc(64);
+	 * heap.free(p);
+	 * console.log(heap.leaks()); // []
+	 * ```
+	 */
+	leaks(): LeakGroup[] {
+		if (this.checker !== undefined) return this.checker.leaks();
+		const group: LeakGroup = {
+			site: "(checked mode is off: no allocation sites)",
+			blocks: 0,
+			bytes: 0,
+			pointers: [],
+		};
+		for (const block of this.walk()) {
+			if (block.free) continue;
+			group.blocks += 1;
+			group.bytes += block.size;
+			if (group.pointers.length < 16) group.pointers.push(block.ptr);
+		}
+		return group.blocks === 0 ? [] : [group];
+	}
+
+	/** Whether this heap runs the debugging allocator (`checked` option). */
+	get checked(): boolean {
+		return this.checker !== undefined;
 	}
 
 	private outOfMemory(size: number): OutOfMemoryError {

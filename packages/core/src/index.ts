@@ -1,4 +1,4 @@
-export type { Allocator, BlockInfo, HeapOptions, HeapStats, Ptr } from "./api.ts";
+export type { Allocator, BlockInfo, CheckedOptions, HeapOptions, HeapStats, LeakGroup, Ptr } from "./api.ts";
 export {
 	DoubleFreeError,
 	HeapCorruptionError,
@@ -7,4 +7,5 @@ export {
 	OffheapError,
 	OutOfMemoryError,
 } from "./errors.ts";
+export { type FaultPolicy, FaultyAllocator, failAfter, failEvery, failRandomly } from "./faults.ts";
 export { Heap } from "./heap.ts";
