@@ -50,7 +50,13 @@ export function parseArgs(argv: readonly string[]): { ids: string[]; options: Be
 	};
 	return {
 		ids,
-		options: { runs: runs ?? (quick ? 2 : 5), quick, thingFull: thingFull && !quick, write: write && !quick, log },
+		options: {
+			runs: runs ?? (quick ? 2 : 5),
+			quick,
+			thingFull: thingFull && !quick,
+			write: write && !quick,
+			log,
+		},
 		help,
 	};
 }

@@ -5,6 +5,7 @@
  */
 import { type BenchOptions, parseArgs, USAGE } from "./bench-options.ts";
 import { runCoreBench } from "./core-bench.ts";
+import { runCheckedBench } from "./core-checked.ts";
 import { environment } from "./measure.ts";
 import { type Section, type SectionRun, writeResults } from "./report.ts";
 import { runViewsBench } from "./views.ts";
@@ -29,6 +30,7 @@ interface SectionEntry {
 const SECTIONS: readonly SectionEntry[] = [
 	{ id: "core", run: runCoreBench },
 	{ id: "views", run: runViewsBench },
+	{ id: "checked", run: runCheckedBench },
 ];
 
 async function main(argv: readonly string[]): Promise<number> {

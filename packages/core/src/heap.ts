@@ -1,5 +1,5 @@
 import type { Allocator, BlockInfo, HeapOptions, HeapStats, LeakGroup, Ptr } from "./api.ts";
-import { OutOfMemoryError } from "./errors.ts";
+import { hex, OutOfMemoryError } from "./errors.ts";
 import { Checker, type RawOps } from "./internal/checker.ts";
 import { checkHeap, dumpHeap, heapStats, walkHeap } from "./internal/inspect.ts";
 import * as layout from "./internal/layout.ts";
@@ -973,6 +973,38 @@ export class Heap implements Allocator {
 			if (group.pointers.length < 16) group.pointers.push(block.ptr);
 		}
 		return group.blocks === 0 ? [] : [group];
+	}
+
+	/**
+	 * {@link Heap.leaks} as text for a test's `afterEach`: empty when nothing is live, otherwise a summary
+	 * like Valgrind's, one paragraph per allocation site.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap({ checked: true });
+	 * heap.malloc(24);
+	 * console.log(heap.leakReport().split("\n")[0]); // 24 B in 1 block still live, from 1 allocation site:
+	 * ```
+	 */
+	leakReport(): string {
+		const groups = this.leaks();
+		if (groups.length === 0) return "";
+		const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+		let bytes = 0;
+		let blocks = 0;
+		for (const group of groups) {
+			bytes += group.bytes;
+			blocks += group.blocks;
+		}
+		const lines = [`${bytes} B in ${plural(blocks, "block")} still live, from ${plural(groups.length, "allocation site")}:`];
+		for (const group of groups) {
+			const site = group.site
+				.split("\n")
+				.map((line) => `    ${line}`)
+				.join("\n");
+			lines.push(`${group.bytes} B in ${plural(group.blocks, "block")} (${group.pointers.map(hex).join(", ")}) allocated at:\n${site}`);
+		}
+		return lines.join("\n");
 	}
 
 	/** Whether this heap runs the debugging allocator (`checked` option). */

@@ -155,6 +155,19 @@ describe("checked mode keeps the allocator's contract", () => {
 	});
 });
 
+describe("Heap.leakReport", () => {
+	it("is empty without leaks and a per-site summary with them", () => {
+		const heap = new Heap({ checked: true });
+		expect(heap.leakReport()).toBe("");
+		const p = allocateHere(heap, 24);
+		allocateHere(heap, 8);
+		const report = heap.leakReport();
+		expect(report.split("\n")[0]).toBe("32 B in 2 blocks still live, from 2 allocation sites:");
+		expect(report).toContain(`24 B in 1 block (0x${p.toString(16).padStart(4, "0")}) allocated at:`);
+		expect(report).toContain("allocateHere");
+	});
+});
+
 describe("Heap.leaks without checked mode", () => {
 	it("lists the live blocks as one group without a site", () => {
 		const heap = new Heap();
