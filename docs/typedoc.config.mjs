@@ -20,6 +20,7 @@ export default {
 		"guides/getting-started.md",
 		"guides/heap.md",
 		"guides/struct-layouts.md",
+		"guides/debugging.md",
 		"guides/performance.md",
 	],
 	sortEntryPoints: false,
