@@ -20,6 +20,7 @@ export default {
 		"guides/getting-started.md",
 		"guides/heap.md",
 		"guides/struct-layouts.md",
+		"guides/reference-counting.md",
 		"guides/debugging.md",
 		"guides/performance.md",
 	],

@@ -31,6 +31,7 @@ const SECTIONS: readonly SectionEntry[] = [
 	{ id: "core", run: runCoreBench },
 	{ id: "views", run: runViewsBench },
 	{ id: "checked", run: runCheckedBench },
+	{ id: "rc", run: async (options) => (await import("./lifetimes-rc.ts")).runRcBench(options) },
 ];
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -1,0 +1,43 @@
+import type { Ptr } from "@offheap/core";
+import type { RcSpace } from "../rc-space.ts";
+import { H_META, H_SERIAL, HEADER_BYTES, offsetOf, TAG } from "./layout.ts";
+import { rejectAddress, rejectDeadBlock, rejectNotRc, rejectStaleHandle } from "./reject.ts";
+
+// O(1) validation of the addresses given to raw functions and held by handles. Each returns the u32
+// index of the value's header, or throws without changing anything.
+
+/** A raw address: in range, 8-aligned, a tagged header, and (with `checkBlocks`) a live block. */
+export function headerOf(space: RcSpace, operation: string, ptr: Ptr): number {
+	const u32 = space.heap.u32;
+	if (ptr >>> 0 !== ptr || (ptr & 7) !== 0 || ptr < HEADER_BYTES || ptr >= u32.length * 4) {
+		return rejectAddress(operation, ptr, u32.length * 4);
+	}
+	const h = (ptr - HEADER_BYTES) >>> 2;
+	const meta = u32[h + H_META] as number;
+	if (meta >>> 24 !== TAG) return rejectNotRc(operation, ptr, meta);
+	if (space.checkBlocks) checkBlock(space, operation, ptr, ptr - offsetOf(meta));
+	return h;
+}
+
+/** A handle's value: (with `checkBlocks`) a live block, holding the value of the handle's serial. */
+export function handleHeaderOf(
+	space: RcSpace,
+	operation: string,
+	ptr: Ptr,
+	serial: number,
+	valueOffset: number,
+): number {
+	if (space.checkBlocks) checkBlock(space, operation, ptr, ptr - valueOffset);
+	const h = (ptr - HEADER_BYTES) >>> 2;
+	if (space.heap.u32[h + H_SERIAL] !== serial) rejectStaleHandle(operation, ptr, ptr - valueOffset, serial);
+	return h;
+}
+
+/** Asks the allocator whether `block` is live: O(1) for a Heap, which throws if it is not. */
+function checkBlock(space: RcSpace, operation: string, ptr: Ptr, block: Ptr): void {
+	try {
+		space.allocator.usableSize(block);
+	} catch (error) {
+		rejectDeadBlock(operation, ptr, block, error);
+	}
+}

@@ -1,0 +1,269 @@
+import { DoubleFreeError, Heap, InvalidPointerError } from "@offheap/core";
+import { describe, expect, it } from "vitest";
+import {
+	downgrade,
+	RcSpace,
+	release,
+	releaseWeak,
+	retain,
+	strongCount,
+	upgrade,
+	weakCount,
+} from "../src/index.ts";
+import { expectRefused, occupancy } from "./helpers.ts";
+
+/** A node owning up to three children (u32 addresses) and holding its parent weakly (a u32 address). */
+const node = { size: 16, align: 8 };
+const CHILDREN = 3;
+
+function nodeSpace(heap: Heap, onDrop: (ptr: number, space: RcSpace) => void = () => {}) {
+	const space = new RcSpace(heap);
+	const Node = space.kind({
+		name: "Node",
+		type: node,
+		drop: (ptr, s) => {
+			onDrop(ptr, s);
+			const u32 = s.heap.u32;
+			const base = ptr >>> 2;
+			// Read every field before releasing: a release may free memory and a hook may grow the heap.
+			const children = [u32[base], u32[base + 1], u32[base + 2]] as number[];
+			const parent = u32[base + CHILDREN] as number;
+			for (const child of children) release(s, child);
+			releaseWeak(s, parent);
+		},
+	});
+	return { space, Node };
+}
+
+describe("drops", () => {
+	it("runs the drop hook once, when the last strong reference goes, with the value still readable", () => {
+		const heap = new Heap();
+		const seen: number[] = [];
+		const space = new RcSpace(heap);
+		const Cell = space.kind({
+			name: "Cell",
+			type: { size: 8, align: 8 },
+			drop: (ptr, s) => {
+				seen.push(s.heap.f64[ptr >>> 3] as number);
+				expect(strongCount(s, ptr)).toBe(0);
+				expect(upgrade(s, ptr)).toBe(false);
+			},
+		});
+		const a = space.alloc(Cell);
+		heap.f64[a.ptr >>> 3] = 9.75;
+		const w = a.downgrade();
+		const b = a.clone();
+		a.release();
+		expect(seen).toEqual([]);
+		b.release();
+		expect(seen).toEqual([9.75]);
+		w.release();
+		expect(seen).toEqual([9.75]);
+	});
+
+	it("drops what a value owns: a whole tree goes with its root", () => {
+		const heap = new Heap();
+		const start = occupancy(heap);
+		const dropped: number[] = [];
+		const { space, Node } = nodeSpace(heap, (ptr) => dropped.push(ptr));
+		const all: number[] = [];
+		const build = (depth: number, parent: number): number => {
+			const p = space.allocRaw(Node);
+			all.push(p);
+			if (parent !== 0) downgrade(space, parent);
+			heap.u32[(p >>> 2) + CHILDREN] = parent;
+			if (depth > 0) for (let i = 0; i < CHILDREN; i++) heap.u32[(p >>> 2) + i] = build(depth - 1, p);
+			return p;
+		};
+		const root = build(4, 0);
+		expect(space.stats().liveValues).toBe(121);
+		expect(weakCount(space, root)).toBe(3);
+		release(space, root);
+		expect(dropped.sort()).toEqual(all.sort());
+		expect(space.stats()).toMatchObject({ liveValues: 0, droppedValues: 0, freed: 121 });
+		space.free();
+		expect(occupancy(heap)).toEqual(start);
+		heap.check();
+	});
+
+	it("drops a chain of 100,000 values without deepening the JS stack", () => {
+		const heap = new Heap();
+		const start = occupancy(heap);
+		let depth = 0;
+		let maxDepth = 0;
+		const space = new RcSpace(heap);
+		const Link = space.kind({
+			name: "Link",
+			type: { size: 4, align: 4 },
+			drop: (ptr, s) => {
+				depth++;
+				maxDepth = Math.max(maxDepth, depth);
+				release(s, s.heap.u32[ptr >>> 2] as number);
+				depth--;
+			},
+		});
+		let head = 0;
+		for (let i = 0; i < 100_000; i++) {
+			const p = space.allocRaw(Link);
+			heap.u32[p >>> 2] = head;
+			head = p;
+		}
+		release(space, head);
+		expect(maxDepth).toBe(1);
+		expect(space.stats()).toMatchObject({ liveValues: 0, freed: 100_000 });
+		space.free();
+		expect(occupancy(heap)).toEqual(start);
+	});
+
+	it("keeps the counts right when a drop hook throws: dropped, freed, and the error rethrown", () => {
+		const heap = new Heap();
+		const start = occupancy(heap);
+		const failure = new Error("hook failed");
+		const { space, Node } = nodeSpace(heap);
+		const Bad = space.kind({
+			name: "Bad",
+			type: node,
+			drop: (ptr, s) => {
+				release(s, s.heap.u32[ptr >>> 2] as number); // its child still goes
+				throw failure;
+			},
+		});
+		const child = space.allocRaw(Node);
+		const bad = space.alloc(Bad);
+		heap.u32[bad.ptr >>> 2] = child;
+		const w = bad.downgrade();
+		expect(() => bad.release()).toThrow(failure);
+		expect(bad.released).toBe(true);
+		expect(w.upgrade()).toBeNull();
+		expect(space.stats()).toMatchObject({ liveValues: 0, droppedValues: 1, freed: 1 });
+		w.release();
+		space.free();
+		expect(occupancy(heap)).toEqual(start);
+		heap.check();
+	});
+
+	it("runs every pending drop when several hooks throw, then throws an AggregateError", () => {
+		const heap = new Heap();
+		const ran: string[] = [];
+		const space = new RcSpace(heap);
+		const Leaf = space.kind({
+			name: "Leaf",
+			type: { size: 8, align: 8 },
+			drop: () => {
+				ran.push("leaf");
+				throw new Error("leaf");
+			},
+		});
+		const Pair = space.kind({
+			name: "Pair",
+			type: { size: 8, align: 8 },
+			drop: (ptr, s) => {
+				ran.push("pair");
+				release(s, s.heap.u32[ptr >>> 2] as number);
+				release(s, s.heap.u32[(ptr >>> 2) + 1] as number);
+				throw new Error("pair");
+			},
+		});
+		const pair = space.allocRaw(Pair);
+		heap.u32[pair >>> 2] = space.allocRaw(Leaf);
+		heap.u32[(pair >>> 2) + 1] = space.allocRaw(Leaf);
+		let caught: unknown;
+		try {
+			release(space, pair);
+		} catch (error) {
+			caught = error;
+		}
+		expect(caught).toBeInstanceOf(AggregateError);
+		expect((caught as AggregateError).errors.map((e: Error) => e.message)).toEqual(["pair", "leaf", "leaf"]);
+		expect(ran).toEqual(["pair", "leaf", "leaf"]);
+		expect(space.stats()).toMatchObject({ liveValues: 0, droppedValues: 0, freed: 3 });
+		// The space is still usable: a later drop runs normally.
+		const again = space.allocRaw(Leaf);
+		expect(() => release(space, again)).toThrow("leaf");
+		heap.check();
+	});
+
+	it("refuses to revive or release twice the value being dropped, from its own hook", () => {
+		const heap = new Heap();
+		const errors: unknown[] = [];
+		const space = new RcSpace(heap);
+		const Cell = space.kind({
+			name: "Cell",
+			type: { size: 8, align: 8 },
+			drop: (ptr, s) => {
+				for (const misuse of [() => retain(s, ptr), () => release(s, ptr), () => downgrade(s, ptr)]) {
+					try {
+						misuse();
+					} catch (error) {
+						errors.push((error as Error).constructor);
+					}
+				}
+			},
+		});
+		release(space, space.allocRaw(Cell));
+		expect(errors).toEqual([InvalidPointerError, DoubleFreeError, InvalidPointerError]);
+		expect(space.stats()).toMatchObject({ liveValues: 0, droppedValues: 0, freed: 1 });
+	});
+
+	it("lets a drop hook allocate, even when that grows the heap", () => {
+		const heap = new Heap({ initialBytes: 65536, maxBytes: 1 << 24 });
+		const space = new RcSpace(heap);
+		const Cell = space.kind({ name: "Cell", type: { size: 8, align: 8 } });
+		const blocks: number[] = [];
+		const Owner = space.kind({
+			name: "Owner",
+			type: { size: 8, align: 8 },
+			drop: (ptr, s) => {
+				blocks.push(s.heap.alloc(1 << 20)); // grows the heap: views are re-created
+				release(s, s.heap.u32[ptr >>> 2] as number);
+			},
+		});
+		const owner = space.allocRaw(Owner);
+		heap.u32[owner >>> 2] = space.allocRaw(Cell);
+		const w = space.alloc(Owner);
+		const weakOwner = w.downgrade();
+		w.release();
+		release(space, owner);
+		expect(heap.stats().heapBytes).toBeGreaterThan(1 << 21);
+		expect(space.stats()).toMatchObject({ liveValues: 0, droppedValues: 1, freed: 2 });
+		weakOwner.release();
+		for (const b of blocks) heap.free(b);
+		heap.check();
+	});
+
+	it("keeps the block of a value whose hook releases a weak reference to the value itself", () => {
+		const heap = new Heap();
+		const start = occupancy(heap);
+		const space = new RcSpace(heap);
+		const Self = space.kind({
+			name: "Self",
+			type: { size: 8, align: 8 },
+			drop: (ptr, s) => {
+				expect(weakCount(s, ptr)).toBe(1);
+				releaseWeak(s, ptr);
+				expect(weakCount(s, ptr)).toBe(0);
+				expect(() => releaseWeak(s, ptr)).toThrow(DoubleFreeError);
+				heap.check();
+			},
+		});
+		const p = space.allocRaw(Self);
+		downgrade(space, p);
+		release(space, p);
+		expect(space.stats()).toMatchObject({ liveValues: 0, droppedValues: 0, freed: 1 });
+		space.free();
+		expect(occupancy(heap)).toEqual(start);
+	});
+
+	it("refuses to drop a value whose kind is not registered, changing nothing", () => {
+		const heap = new Heap();
+		const space = new RcSpace(heap);
+		const p = space.allocRaw(space.kind({ name: "Cell", type: { size: 8, align: 8 } }));
+		retain(space, p);
+		const again = RcSpace.open(heap, space.address);
+		release(again, p); // not the last: no hook needed
+		const error = expectRefused(heap, again, TypeError, () => release(again, p));
+		expect(error.message).toContain("not registered");
+		again.kind({ name: "Cell", type: { size: 8, align: 8 } });
+		expect(release(again, p)).toBe(true);
+	});
+});
