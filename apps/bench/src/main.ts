@@ -31,6 +31,10 @@ const SECTIONS: readonly SectionEntry[] = [
 	{ id: "core", run: runCoreBench },
 	{ id: "views", run: runViewsBench },
 	{ id: "checked", run: runCheckedBench },
+	{
+		id: "arena-pool",
+		run: async (options) => (await import("./lifetimes-arena-pool.ts")).runArenaPoolBench(options),
+	},
 	{ id: "rc", run: async (options) => (await import("./lifetimes-rc.ts")).runRcBench(options) },
 ];
 

@@ -1,0 +1,144 @@
+import { DoubleFreeError, Heap, InvalidPointerError } from "@offheap/core";
+import { describe, expect, it } from "vitest";
+import { Arena } from "../src/index.ts";
+import { expectRefused } from "./refused.ts";
+
+/** An arena with a few chunks, a mark and live allocations, so misuse has state to damage. */
+function busyArena(): { heap: Heap; arena: Arena; live: number[]; outside: number } {
+	const heap = new Heap({ initialBytes: 1 << 16, maxBytes: 1 << 24 });
+	const outside = heap.malloc(64);
+	const arena = new Arena(heap, { chunkBytes: 256 });
+	const live: number[] = [];
+	for (let i = 0; i < 20; i++) live.push(arena.malloc(40));
+	arena.mark();
+	live.push(arena.malloc(24));
+	return { heap, arena, live, outside };
+}
+
+const pointerOperations = {
+	free: (arena: Arena, p: number) => arena.free(p),
+	realloc: (arena: Arena, p: number) => arena.realloc(p, 64),
+	usableSize: (arena: Arena, p: number) => arena.usableSize(p),
+};
+
+describe.each(Object.entries(pointerOperations))(
+	"%s of a pointer the arena did not hand out",
+	(name, call) => {
+		it("refuses a heap block outside the arena's chunks and names the pointer", () => {
+			const { heap, arena, outside } = busyArena();
+			const error = expectRefused(heap, InvalidPointerError, () => call(arena, outside));
+			expect(error.message).toContain(`${name}(0x${outside.toString(16).padStart(4, "0")})`);
+			expect(error.message).toContain("not in any chunk");
+		});
+
+		it("refuses pointers past the cursor, in a chunk header, and beyond the heap", () => {
+			const { heap, arena, live } = busyArena();
+			const last = live[live.length - 1] as number;
+			expectRefused(heap, InvalidPointerError, () => call(arena, last + 64));
+			expectRefused(heap, InvalidPointerError, () => call(arena, 2 ** 40));
+			const m = arena.mark();
+			const rewound = arena.malloc(16);
+			arena.reset(m);
+			expectRefused(heap, InvalidPointerError, () => call(arena, rewound));
+		});
+
+		it("refuses non-numbers, negatives and fractions", () => {
+			const { heap, arena, live } = busyArena();
+			for (const bad of [-8, 1.5, Number.NaN, "16" as unknown as number, null as unknown as number]) {
+				expectRefused(heap, InvalidPointerError, () => call(arena, bad));
+			}
+			expectRefused(heap, InvalidPointerError, () => call(arena, (live[0] as number) + 0.5));
+		});
+	},
+);
+
+describe("Arena misuse", () => {
+	it("calls freeing the last allocation twice a double free", () => {
+		const { heap, arena, live } = busyArena();
+		const last = live[live.length - 1] as number;
+		arena.free(last);
+		const error = expectRefused(heap, DoubleFreeError, () => arena.free(last));
+		expect(error.message).toContain("already freed");
+	});
+
+	it("refuses free(undefined) rather than freeing the whole arena", () => {
+		const { heap, arena } = busyArena();
+		expectRefused(heap, InvalidPointerError, () => arena.free(undefined as unknown as number));
+	});
+
+	it("refuses bad sizes and alignments with RangeError and no change", () => {
+		const { heap, arena, live } = busyArena();
+		for (const size of [-1, 1.5, Number.NaN, 2 ** 31, "8" as unknown as number]) {
+			expectRefused(heap, RangeError, () => arena.malloc(size));
+			expectRefused(heap, RangeError, () => arena.realloc(live[3] as number, size));
+			expectRefused(heap, RangeError, () => arena.realloc(live[live.length - 1] as number, size));
+		}
+		for (const align of [0, 3, 12, 8192, -8, 1.5]) {
+			expectRefused(heap, RangeError, () => arena.malloc(8, align));
+		}
+		expectRefused(heap, RangeError, () => arena.calloc(-1, 8));
+		expectRefused(heap, RangeError, () => arena.calloc(8, 0.5));
+	});
+
+	it("refuses bad options with RangeError and allocates nothing", () => {
+		const heap = new Heap();
+		const bad = [
+			{ chunkBytes: 8 },
+			{ chunkBytes: 1.5 },
+			{ chunkBytes: 2 ** 31 },
+			{ growthFactor: 0.5 },
+			{ growthFactor: 5 },
+			{ growthFactor: Number.NaN },
+			{ maxBytes: 10 },
+			{ maxBytes: 1024, chunkBytes: 2048 },
+			{ minAlign: 3 },
+			{ minAlign: 8192 },
+		];
+		for (const options of bad) expectRefused(heap, RangeError, () => new Arena(heap, options));
+	});
+
+	it("refuses to open an address that holds no arena", () => {
+		const heap = new Heap();
+		const block = heap.malloc(128);
+		const freed = new Arena(heap);
+		const stale = freed.address;
+		freed.free();
+		for (const address of [block, stale, 0, 3, -8, 2 ** 40]) {
+			expectRefused(heap, InvalidPointerError, () => Arena.open(heap, address));
+		}
+	});
+
+	it("refuses every operation once freed, with InvalidPointerError", () => {
+		const heap = new Heap();
+		const arena = new Arena(heap);
+		const p = arena.malloc(8);
+		arena.free();
+		const calls: (() => unknown)[] = [
+			() => arena.malloc(8),
+			() => arena.malloc(8, 64),
+			() => arena.alloc(8),
+			() => arena.calloc(1, 8),
+			() => arena.realloc(p, 16),
+			() => arena.free(p),
+			() => arena.usableSize(p),
+			() => arena.mark(),
+			() => arena.reset(),
+			() => arena.reset(p),
+			() => arena.pop(p),
+			() => arena.scope(),
+			() => arena.stats(),
+			() => arena.free(),
+		];
+		for (const call of calls) expectRefused(heap, InvalidPointerError, call);
+	});
+
+	it("reports a mark record overwritten by a stray write as heap corruption", () => {
+		const heap = new Heap();
+		const arena = new Arena(heap);
+		const outer = arena.mark();
+		const inner = arena.mark();
+		arena.malloc(8);
+		heap.u32[(inner >>> 2) + 3] = 0; // the record's check word
+		expect(() => arena.reset(outer)).toThrow(/arena mark record/);
+	});
+});
