@@ -58,7 +58,7 @@ describe("Arena under a failing parent", () => {
 				}
 				workload(arena, heap);
 				// Usable afterwards: once the parent recovers, allocation works again.
-				parent.failAt = Number.POSITIVE_INFINITY;
+				parent.setFailure(Number.POSITIVE_INFINITY);
 				expect(arena.malloc(100)).not.toBe(0);
 				arena.free();
 				heap.check();
@@ -82,7 +82,7 @@ describe("Arena under a failing parent", () => {
 		const parent = new FailingAllocator(heap);
 		const arena = new Arena(parent, { chunkBytes: 256 });
 		for (let i = 0; i < 40; i++) arena.malloc(100);
-		parent.failAt = parent.calls + 1;
+		parent.setFailure(parent.calls + 1);
 		arena.reset();
 		expect(arena.stats()).toMatchObject({ chunks: 0, reservedBytes: 0, usedBytes: 0 });
 		const p = arena.malloc(100);

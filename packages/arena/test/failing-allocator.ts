@@ -1,48 +1,24 @@
-import type { Allocator, Heap, Ptr } from "@offheap/core";
+import { FaultyAllocator, type Heap } from "@offheap/core";
 
 /**
- * A parent allocator for fault injection: forwards to a heap, but the `failAt`-th allocating call
- * (malloc, calloc or realloc; counted from 1) and, with `failAfter`, every later one returns 0.
- * Counts calls so tests can assert that steady state never reaches the parent.
+ * Core's fault-injecting allocator, set to fail the `failAt`-th allocating request (counted from 1)
+ * and, with `failAfter`, every later one. `setFailure` moves the failure point during a test.
  */
-export class FailingAllocator implements Allocator {
-	readonly heap: Heap;
-	/** Allocating calls seen so far. */
-	calls = 0;
-	/** Frees seen so far. */
-	frees = 0;
-	failAt: number;
-	failAfter: boolean;
-
+export class FailingAllocator extends FaultyAllocator {
 	constructor(heap: Heap, failAt: number = Number.POSITIVE_INFINITY, failAfter: boolean = false) {
-		this.heap = heap;
-		this.failAt = failAt;
-		this.failAfter = failAfter;
+		super(heap, failurePolicy(failAt, failAfter));
 	}
 
-	private fails(): boolean {
-		this.calls++;
-		return this.calls === this.failAt || (this.failAfter && this.calls > this.failAt);
+	/** Allocating requests seen so far. */
+	get calls(): number {
+		return this.requests;
 	}
 
-	malloc(size: number, align?: number): Ptr {
-		return this.fails() ? 0 : this.heap.malloc(size, align);
+	setFailure(failAt: number, failAfter = false): void {
+		this.policy = failurePolicy(failAt, failAfter);
 	}
+}
 
-	calloc(count: number, size: number): Ptr {
-		return this.fails() ? 0 : this.heap.calloc(count, size);
-	}
-
-	realloc(ptr: Ptr, size: number): Ptr {
-		return this.fails() ? 0 : this.heap.realloc(ptr, size);
-	}
-
-	free(ptr: Ptr): void {
-		this.frees++;
-		this.heap.free(ptr);
-	}
-
-	usableSize(ptr: Ptr): number {
-		return this.heap.usableSize(ptr);
-	}
+function failurePolicy(failAt: number, failAfter: boolean): (request: number) => boolean {
+	return (request) => request === failAt || (failAfter && request > failAt);
 }

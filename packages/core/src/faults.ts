@@ -42,7 +42,10 @@ export class FaultyAllocator implements Allocator {
 	requests = 0;
 	/** Requests failed on purpose so far. */
 	failures = 0;
-	private readonly policy: FaultPolicy;
+	/** Frees forwarded so far. */
+	frees = 0;
+	/** Which requests fail; may be replaced at any time, e.g. to stop failing. */
+	policy: FaultPolicy;
 
 	/**
 	 * @param inner - the allocator to forward to.
@@ -83,6 +86,7 @@ export class FaultyAllocator implements Allocator {
 
 	/** Always forwarded. */
 	free(ptr: Ptr): void {
+		this.frees += 1;
 		this.inner.free(ptr);
 	}
 

@@ -996,13 +996,17 @@ export class Heap implements Allocator {
 			bytes += group.bytes;
 			blocks += group.blocks;
 		}
-		const lines = [`${bytes} B in ${plural(blocks, "block")} still live, from ${plural(groups.length, "allocation site")}:`];
+		const lines = [
+			`${bytes} B in ${plural(blocks, "block")} still live, from ${plural(groups.length, "allocation site")}:`,
+		];
 		for (const group of groups) {
 			const site = group.site
 				.split("\n")
 				.map((line) => `    ${line}`)
 				.join("\n");
-			lines.push(`${group.bytes} B in ${plural(group.blocks, "block")} (${group.pointers.map(hex).join(", ")}) allocated at:\n${site}`);
+			lines.push(
+				`${group.bytes} B in ${plural(group.blocks, "block")} (${group.pointers.map(hex).join(", ")}) allocated at:\n${site}`,
+			);
 		}
 		return lines.join("\n");
 	}

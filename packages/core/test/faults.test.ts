@@ -53,7 +53,16 @@ describe("fault injection", () => {
 		const p = faulty.malloc(10);
 		expect(faulty.usableSize(p)).toBe(12);
 		faulty.free(p);
+		expect(faulty.frees).toBe(1);
 		expect(() => faulty.free(p)).toThrow();
+	});
+
+	it("takes a new policy at any time", () => {
+		const faulty = new FaultyAllocator(new Heap(), () => true);
+		expect(faulty.malloc(8)).toBe(0);
+		faulty.policy = () => false;
+		expect(faulty.malloc(8)).not.toBe(0);
+		expect(faulty.requests).toBe(2);
 	});
 
 	it("refuses bad counts and probabilities", () => {

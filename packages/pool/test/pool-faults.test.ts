@@ -35,7 +35,7 @@ describe("Pool under a failing parent", () => {
 				// Usable afterwards: frees work, freed slots are reused, growth resumes once the parent does.
 				for (const h of handles.splice(0, 2)) pool.freeHandle(h);
 				expect(pool.alloc()).not.toBe(NULL_HANDLE);
-				parent.failAt = Number.POSITIVE_INFINITY;
+				parent.setFailure(Number.POSITIVE_INFINITY);
 				while (pool.alloc() !== NULL_HANDLE);
 				expect(pool.live).toBe(100);
 				heap.check();

@@ -238,7 +238,10 @@ export class Checker {
 		const frames = stack
 			.split("\n")
 			.slice(1)
-			.filter((line) => !/\bat (Checker|Heap)\.|\bat new Heap\b|\(node:internal\/|^\s*at node:internal\//.test(line))
+			.filter(
+				(line) =>
+					!/\bat (Checker|Heap)\.|\bat new Heap\b|\(node:internal\/|^\s*at node:internal\//.test(line),
+			)
 			.slice(0, 8)
 			.map((line) => line.trim())
 			.join("\n");
