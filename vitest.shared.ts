@@ -9,6 +9,8 @@ export default defineConfig({
 	test: {
 		include: ["test/**/*.test.ts"],
 		restoreMocks: true,
+		// Property tests do a fixed amount of work, but CI runs packages in parallel on 2 cores.
+		testTimeout: 30_000,
 		typecheck: { enabled: false },
 	},
 });
