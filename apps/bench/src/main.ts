@@ -18,19 +18,12 @@ interface SectionEntry {
 	run: (options: BenchOptions) => Promise<SectionBody>;
 }
 
-/**
- * Every section, in report order. Adding one is one line; the struct benchmark, once
- * `src/struct-particles.ts` exports `runStructBench(): Promise<{ title; markdown; data? }>`, is:
- *
- *   { id: "struct", run: async () => (await import("./struct-particles.ts")).runStructBench() },
- *
- * (loaded lazily, so `main.js core` does not load it). Its docs go between
- * `<!-- bench:struct:start -->` and `<!-- bench:struct:end -->`.
- */
+/** Every section, in report order; the docs markers of each are `<!-- bench:<id>:start/end -->`. */
 const SECTIONS: readonly SectionEntry[] = [
 	{ id: "core", run: runCoreBench },
 	{ id: "views", run: runViewsBench },
 	{ id: "checked", run: runCheckedBench },
+	{ id: "struct", run: async (options) => (await import("./struct-particles.ts")).runStructBench(options) },
 	{
 		id: "arena-pool",
 		run: async (options) => (await import("./lifetimes-arena-pool.ts")).runArenaPoolBench(options),

@@ -1,0 +1,53 @@
+import type { Settings } from "./api.ts";
+import { codegenAvailable } from "./internal/codegen-probe.ts";
+
+/** The live settings; internal modules read them, users change them through {@link configure}. */
+export const settings: Settings = { checked: true, codegen: true };
+
+let probed = false;
+
+/** Whether accessors generated now should use `new Function` (probed once, lazily). */
+export function useCodegen(): boolean {
+	if (!probed) {
+		probed = true;
+		if (settings.codegen && !codegenAvailable()) settings.codegen = false;
+	}
+	return settings.codegen;
+}
+
+/**
+ * Changes module-wide settings and returns them all. Call it at startup: `checked` is the default of
+ * accessors created afterwards (existing views keep theirs), and applies at once to the copying
+ * `read`/`write` of every type.
+ *
+ * Checked mode (the default) is for development: pointers are checked against the heap bounds when a
+ * view moves, array indices against lengths, and written values against their types. Unchecked mode
+ * is for production hot paths: accessors do no more work than hand-written typed-array code.
+ *
+ * @param changes - the settings to change; see {@link Settings}.
+ * @returns the settings now in effect.
+ * @throws TypeError when a setting is not a boolean.
+ * @example
+ * ```ts
+ * import { configure } from "@offheap/struct";
+ * const production = true;
+ * if (production) configure({ checked: false });
+ * console.log(configure({}).checked); // false
+ * configure({ checked: true });
+ * ```
+ */
+export function configure(changes: Partial<Settings>): Settings {
+	for (const key of ["checked", "codegen"] as const) {
+		const value = changes[key];
+		if (value !== undefined && typeof value !== "boolean") {
+			throw new TypeError(`configure: ${key} must be a boolean, got ${typeof value}`);
+		}
+	}
+	if (changes.checked !== undefined) settings.checked = changes.checked;
+	if (changes.codegen !== undefined) {
+		settings.codegen = changes.codegen && codegenAvailable();
+		probed = true;
+	}
+	useCodegen();
+	return { ...settings };
+}

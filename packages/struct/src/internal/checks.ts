@@ -1,0 +1,106 @@
+/**
+ * The cold paths of every accessor: building and throwing errors. Kept out of the generated and
+ * closure accessors so that those stay small enough to inline.
+ */
+import { InvalidPointerError } from "@offheap/core";
+import type { HeapViews } from "../api.ts";
+import type { ScalarInfo } from "./scalar-info.ts";
+
+function describe(value: unknown): string {
+	if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+	if (typeof value === "bigint") return `${value}n`;
+	if (value === null || typeof value !== "object") return String(value);
+	return Array.isArray(value) ? "an array" : "an object";
+}
+
+/** Why `ptr` cannot address `size` bytes aligned to `align` in `heap`, or `undefined` when it can. */
+export function pointerProblem(
+	heap: HeapViews,
+	ptr: number,
+	size: number,
+	align: number,
+): string | undefined {
+	if (typeof ptr !== "number" || !Number.isInteger(ptr) || ptr < 0) return "not a non-negative integer";
+	if (ptr === 0) return "NULL";
+	const end = heap.u8.length;
+	if (ptr + size > end) return `[${ptr}, ${ptr + size}) is outside the heap of ${end} B`;
+	if (ptr % align !== 0) return `not a multiple of the alignment ${align}`;
+	return undefined;
+}
+
+/** Throws the InvalidPointerError for `ptr`; `operation` names the type and the call (`Vec2.$at`). */
+export function rejectPointer(
+	operation: string,
+	heap: HeapViews,
+	ptr: number,
+	size: number,
+	align: number,
+): never {
+	throw new InvalidPointerError(operation, ptr, pointerProblem(heap, ptr, size, align) ?? "rejected");
+}
+
+/**
+ * Checks a pointer for the copying `read`/`write` of the type called `name` (any alignment is fine
+ * there). The message is only built on failure, so a passing check allocates nothing.
+ */
+export function checkPointer(name: string, op: string, heap: HeapViews, ptr: number, size: number): void {
+	if (ptr >>> 0 !== ptr || ptr === 0 || ptr + size > heap.u8.length)
+		rejectPointer(`${name}.${op}`, heap, ptr, size, 1);
+}
+
+export function rejectIndex(where: string, index: unknown, length: number): never {
+	if (length === Number.POSITIVE_INFINITY) {
+		throw new RangeError(
+			`${where}: index ${describe(index)} is not a non-negative integer, or its element lies outside the heap`,
+		);
+	}
+	throw new RangeError(`${where}: index ${describe(index)} is not an integer in [0, ${length})`);
+}
+
+/** Throws for a value that a scalar field cannot hold: TypeError for a wrong JS type, else RangeError. */
+export function rejectScalar(where: string, info: ScalarInfo, value: unknown): never {
+	if (typeof value !== info.value) {
+		const article = info.value === "bigint" ? "a bigint" : `a ${info.value}`;
+		throw new TypeError(
+			`${where}: expected ${article} for ${info.name}, got ${describe(value)} (${typeof value})`,
+		);
+	}
+	throw new RangeError(
+		`${where}: ${describe(value)} is not ${info.name === "ptr" ? "a pointer" : "an integer"} in [${info.min}, ${info.max}] (${info.name})`,
+	);
+}
+
+/** Throws for a value outside a bit-field's range. */
+export function rejectBits(
+	where: string,
+	kind: string,
+	width: number,
+	signed: boolean,
+	value: unknown,
+): never {
+	const w = BigInt(width);
+	const min = signed ? -(1n << (w - 1n)) : 0n;
+	const max = signed ? (1n << (w - 1n)) - 1n : (1n << w) - 1n;
+	if (typeof value !== kind) {
+		throw new TypeError(
+			`${where}: expected a ${kind} for a ${width}-bit bit-field, got ${describe(value)} (${typeof value})`,
+		);
+	}
+	throw new RangeError(
+		`${where}: ${describe(value)} does not fit a ${signed ? "signed" : "unsigned"} ${width}-bit bit-field [${min}, ${max}]`,
+	);
+}
+
+/** Throws for a string that does not fit a `utf8(maxBytes)` field. */
+export function rejectString(where: string, maxBytes: number, value: unknown, bytes: number): never {
+	if (typeof value !== "string")
+		throw new TypeError(`${where}: expected a string, got ${describe(value)} (${typeof value})`);
+	throw new RangeError(
+		`${where}: ${describe(value)} is ${bytes} bytes of UTF-8, more than the ${maxBytes} of utf8(${maxBytes})`,
+	);
+}
+
+/** Throws for a value that is not the object or array an aggregate needs. */
+export function rejectAggregate(where: string, expected: string, value: unknown): never {
+	throw new TypeError(`${where}: expected ${expected}, got ${describe(value)}`);
+}

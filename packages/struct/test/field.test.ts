@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { bits, f64, field, padBits, struct, u8 } from "../src/index.ts";
+
+describe("field()", () => {
+	it("wraps a type or a bit-field with layout options", () => {
+		const f = field(f64, { align: 16, packed: true });
+		expect([f.kind, f.spec, f.options]).toEqual(["field", f64, { align: 16, packed: true }]);
+		expect(field(bits(u8, 3), { packed: true }).spec.width).toBe(3);
+	});
+
+	it("rejects bad alignments, unknown options, and wrapping padBits or another field", () => {
+		expect(() => field(u8, { align: 3 })).toThrow(RangeError);
+		expect(() => field(u8, { align: 2 ** 29 })).toThrow(RangeError);
+		expect(() => field(u8, { aligned: 2 } as never)).toThrow(/unknown option "aligned"/);
+		expect(() => field(u8, { packed: "yes" } as never)).toThrow(TypeError);
+		expect(() => field(padBits(u8, 0) as never, {})).toThrow(TypeError);
+		expect(() => field(field(u8, {}) as never, {})).toThrow(TypeError);
+	});
+
+	it("copies the options, so later changes to the object do not change the layout", () => {
+		const options = { align: 8 };
+		const S = struct("S", { a: u8, b: field(u8, options) });
+		options.align = 1;
+		expect(S.offsetOf("b")).toBe(8);
+	});
+});
