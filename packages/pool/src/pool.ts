@@ -1,5 +1,6 @@
 import type { Allocator, Heap, Ptr } from "@offheap/core";
 import type { PoolHandle, PoolOptions, PoolStats, SlotType } from "./api.ts";
+import { CheckedSlots } from "./internal/checked-slots.ts";
 import { chunkSlots, formatPool, grow, openPool, releaseAll } from "./internal/chunks.ts";
 import {
 	GEN_SHIFT,
@@ -86,6 +87,13 @@ export class Pool implements Allocator {
 	 * it and leave the rest to the general ones. 0 once the pool is freed, which sends every call there.
 	 */
 	private seg0: number;
+	/**
+	 * The hot paths take slot indices below this: `seg0`, or 0 in checked mode and once the pool is
+	 * freed, which sends every call to the general paths.
+	 */
+	private fastLimit: number;
+	/** Checked mode's poisoning and allocation sites, when the heap is checked. */
+	private readonly checker: CheckedSlots | undefined;
 	private invSlot: number;
 	private shift: number;
 	private seed: number;
@@ -113,6 +121,8 @@ export class Pool implements Allocator {
 		this.indexBits = u32[hdr + W_INDEX_BITS] as number;
 		this.indexMask = (1 << this.indexBits) - 1;
 		this.seg0 = u32[hdr + W_SEG0] as number;
+		this.checker = this.heap.checked ? new CheckedSlots(this.slotBytes) : undefined;
+		this.fastLimit = this.checker === undefined ? this.seg0 : 0;
 		this.shift = u32[hdr + W_SHIFT] as number;
 		this.seed = u32[hdr + W_SEED] as number;
 		this.genMax = (1 << (30 - this.indexBits)) - 1;
@@ -178,7 +188,7 @@ export class Pool implements Allocator {
 		const hdr = this.hdr;
 		const u32 = this.heap.u32;
 		const index = (u32[hdr + W_FREE_HEAD] as number) - 1;
-		if (index < 0 || index >= this.seg0 || hdr === 0) return this.allocGeneral(false);
+		if (index < 0 || index >= this.fastLimit || hdr === 0) return this.allocGeneral(false);
 		const i32 = this.heap.i32;
 		u32[hdr + W_FREE_HEAD] = u32[((i32[hdr + W_TABLE] as number) + index * this.slotBytes) >>> 2] as number;
 		const w = ((i32[hdr + W_TABLE + 1] as number) + index * 4) >>> 2;
@@ -227,7 +237,7 @@ export class Pool implements Allocator {
 	 */
 	ptr(handle: PoolHandle): Ptr {
 		const index = handle & this.indexMask;
-		if (index >= this.seg0 || (handle & HANDLE_MASK) !== handle) return this.ptrGeneral(handle);
+		if (index >= this.fastLimit || (handle & HANDLE_MASK) !== handle) return this.ptrGeneral(handle);
 		const hdr = this.hdr;
 		const i32 = this.heap.i32;
 		const word = this.heap.u32[((i32[hdr + W_TABLE + 1] as number) + index * 4) >>> 2] as number;
@@ -279,7 +289,7 @@ export class Pool implements Allocator {
 	 */
 	freeHandle(handle: PoolHandle): void {
 		const index = handle & this.indexMask;
-		if (index >= this.seg0 || (handle & HANDLE_MASK) !== handle) {
+		if (index >= this.fastLimit || (handle & HANDLE_MASK) !== handle) {
 			this.freeHandleGeneral(handle);
 			return;
 		}
@@ -314,7 +324,7 @@ export class Pool implements Allocator {
 		const hdr = this.hdr;
 		const u32 = this.heap.u32;
 		const index = (u32[hdr + W_FREE_HEAD] as number) - 1;
-		if (index < 0 || index >= this.seg0 || hdr === 0) return this.allocGeneral(true);
+		if (index < 0 || index >= this.fastLimit || hdr === 0) return this.allocGeneral(true);
 		const i32 = this.heap.i32;
 		const ptr = (i32[hdr + W_TABLE] as number) + index * this.slotBytes;
 		u32[hdr + W_FREE_HEAD] = u32[ptr >>> 2] as number;
@@ -349,7 +359,7 @@ export class Pool implements Allocator {
 		const offset = ptr - (i32[hdr + W_TABLE] as number);
 		// An int32 index (not a double) keeps V8 from boxing it when it is passed on.
 		const index = (offset * this.invSlot + 0.5) | 0;
-		if (index * this.slotBytes !== offset || index >>> 0 >= this.seg0) {
+		if (index * this.slotBytes !== offset || index >>> 0 >= this.fastLimit) {
 			this.freePtrGeneral(ptr);
 			return;
 		}
@@ -672,7 +682,10 @@ export class Pool implements Allocator {
 		if (index >= 0) {
 			t = this.locate(index);
 			const i32 = this.heap.i32;
-			u32[hdr + W_FREE_HEAD] = u32[((i32[t] as number) + index * this.slotBytes) >>> 2] as number;
+			const slot = (i32[t] as number) + index * this.slotBytes;
+			// In checked mode a write after free throws here, before anything changes.
+			if (this.checker !== undefined) this.checker.verifyPoison(this.heap.u8, index, slot);
+			u32[hdr + W_FREE_HEAD] = u32[slot >>> 2] as number;
 			const w = ((i32[t + 1] as number) + index * 4) >>> 2;
 			word = (u32[w] as number) | LIVE;
 			u32[w] = word;
@@ -687,8 +700,10 @@ export class Pool implements Allocator {
 			u32[((this.heap.i32[t + 1] as number) + index * 4) >>> 2] = word;
 			u32[hdr + W_BUMP] = index + 1;
 		}
+		const ptr = (this.heap.i32[t] as number) + index * this.slotBytes;
+		if (this.checker !== undefined) this.checker.onAlloc(this.heap.u8, index, ptr);
 		u32[hdr + W_LIVE] = (u32[hdr + W_LIVE] as number) + 1;
-		if (wantPtr) return (this.heap.i32[t] as number) + index * this.slotBytes;
+		if (wantPtr) return ptr;
 		return ((word >>> GEN_SHIFT) << this.indexBits) | index;
 	}
 
@@ -718,7 +733,9 @@ export class Pool implements Allocator {
 			this.badHandle("freeHandle", handle, true);
 			return;
 		}
-		this.release(u32, this.hdr, index, (i32[t] as number) + index * this.slotBytes, w, word);
+		const ptr = (i32[t] as number) + index * this.slotBytes;
+		if (this.checker !== undefined) this.checker.onFree(this.heap.u8, index, ptr);
+		this.release(u32, this.hdr, index, ptr, w, word);
 	}
 
 	private freePtrGeneral(ptr: Ptr): void {
@@ -736,6 +753,7 @@ export class Pool implements Allocator {
 			rejectFreeSlot("freePtr", ptr, index);
 			return;
 		}
+		if (this.checker !== undefined) this.checker.onFree(this.heap.u8, index, ptr);
 		this.release(u32, hdr, index, ptr, w, word);
 	}
 
@@ -801,6 +819,10 @@ export class Pool implements Allocator {
 			genMax: this.genMax,
 			bump,
 			word,
+			history:
+				this.checker !== undefined && typeof handle === "number"
+					? this.checker.history(handle & this.indexMask)
+					: "",
 		};
 		return rejectHandle(handle, ctx, freeing);
 	}
@@ -826,5 +848,6 @@ export class Pool implements Allocator {
 		releaseAll(this.parent, hdr);
 		this.hdr = 0;
 		this.seg0 = 0;
+		this.fastLimit = 0;
 	}
 }

@@ -17,6 +17,8 @@ export interface HandleContext {
 	bump: number;
 	/** The slot's generation word, when the slot was ever handed out. */
 	word: number;
+	/** In checked mode, where the slot was last allocated and freed (else empty). */
+	history: string;
 }
 
 /**
@@ -59,10 +61,11 @@ export function rejectHandle(handle: unknown, ctx: HandleContext, freeing: boole
 			`${what}: ${state} and never had generation ${gen}: a handle of another pool?`,
 		);
 	}
+	const history = ctx.history === "" ? "" : `\n${ctx.history}`;
 	if (freeing) {
-		throw new DoubleFreeError(op, handle, `${what} was already freed; ${state}`);
+		throw new DoubleFreeError(op, handle, `${what} was already freed; ${state}${history}`);
 	}
-	throw new InvalidPointerError(op, handle, `stale ${what}: it was freed; ${state}`);
+	throw new InvalidPointerError(op, handle, `stale ${what}: it was freed; ${state}${history}`);
 }
 
 /** @internal */
