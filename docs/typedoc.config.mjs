@@ -20,6 +20,8 @@ export default {
 		"guides/getting-started.md",
 		"guides/heap.md",
 		"guides/struct-layouts.md",
+		"guides/vector.md",
+		"guides/linked-list.md",
 		"guides/arenas.md",
 		"guides/pools.md",
 		"guides/reference-counting.md",

@@ -25,6 +25,10 @@ const SECTIONS: readonly SectionEntry[] = [
 	{ id: "checked", run: runCheckedBench },
 	{ id: "struct", run: async (options) => (await import("./struct-particles.ts")).runStructBench(options) },
 	{
+		id: "containers",
+		run: async (options) => (await import("./containers.ts")).runContainersBench(options),
+	},
+	{
 		id: "arena-pool",
 		run: async (options) => (await import("./lifetimes-arena-pool.ts")).runArenaPoolBench(options),
 	},

@@ -1,0 +1,144 @@
+/**
+ * Creating and reopening a list's header: cold code.
+ * @internal
+ */
+import { type Allocator, type Heap, HeapCorruptionError, hex, InvalidPointerError } from "@offheap/core";
+import type { Type } from "@offheap/struct";
+import {
+	C_FORWARD,
+	C_LIST,
+	CELL_BYTES,
+	CELL_MAGIC,
+	HEADER_BYTES,
+	MAGIC,
+	typeHash,
+	W_CELL,
+	W_FIRST,
+	W_LAST,
+	W_LENGTH,
+	W_MAGIC,
+	W_PAYLOAD_ALIGN,
+	W_PAYLOAD_SIZE,
+	W_RESERVED,
+	W_SPARE,
+	W_SPARE_LIMIT,
+	W_SPARES,
+	W_TYPE_HASH,
+} from "./layout.ts";
+import { newCell } from "./owners.ts";
+import { outOfMemory } from "./reject.ts";
+
+/** Checks that `type` can be a payload type. */
+export function checkType(operation: string, type: Type): void {
+	if (typeof type !== "object" || type === null) {
+		throw new TypeError(
+			`${operation}: expected a payload type (such as f64 or a struct), got ${String(type)}`,
+		);
+	}
+	const { size, align } = type;
+	if (!Number.isInteger(size) || size < 1 || size > 2 ** 30) {
+		throw new RangeError(
+			`${operation}: payload type ${type.name} has size ${size}; expected an integer in [1, 2^30]`,
+		);
+	}
+	if (!Number.isInteger(align) || align < 1 || align > 4096 || (align & (align - 1)) !== 0) {
+		throw new RangeError(
+			`${operation}: payload type ${type.name} has alignment ${align}; expected a power of two up to 4096`,
+		);
+	}
+}
+
+/** Checks the `spare` option: a count of nodes. */
+export function checkSpare(spare: unknown): number {
+	if (typeof spare !== "number" || !Number.isInteger(spare) || spare < 0 || spare > 2 ** 31) {
+		throw new RangeError(`List: spare ${String(spare)} is not a non-negative integer`);
+	}
+	return spare;
+}
+
+/** Allocates a header and its owner cell; throws OutOfMemoryError keeping nothing allocated. */
+export function createHeader(allocator: Allocator, type: Type, spare: number): number {
+	const address = allocator.malloc(HEADER_BYTES);
+	if (address === 0) throw outOfMemory("constructor", HEADER_BYTES, "the list header");
+	const cell = newCell(allocator, address);
+	if (cell === 0) {
+		allocator.free(address);
+		throw outOfMemory("constructor", CELL_BYTES, "the list's owner cell");
+	}
+	const u32 = allocator.heap.u32;
+	const hdr = address >>> 2;
+	u32[hdr + W_MAGIC] = MAGIC;
+	u32[hdr + W_FIRST] = 0;
+	u32[hdr + W_LAST] = 0;
+	u32[hdr + W_LENGTH] = 0;
+	u32[hdr + W_CELL] = cell;
+	u32[hdr + W_PAYLOAD_SIZE] = type.size;
+	u32[hdr + W_PAYLOAD_ALIGN] = type.align;
+	u32[hdr + W_TYPE_HASH] = typeHash(type);
+	u32[hdr + W_SPARE] = 0;
+	u32[hdr + W_SPARES] = 0;
+	u32[hdr + W_SPARE_LIMIT] = spare;
+	u32[hdr + W_RESERVED] = 0;
+	return address;
+}
+
+/** Checks that a list of `type` has its header at `address`; returns the address. */
+export function openHeader(heap: Heap, address: number, type: Type): number {
+	const u32 = heap.u32;
+	const bytes = heap.u8.length;
+	if (
+		typeof address !== "number" ||
+		address >>> 0 !== address ||
+		address === 0 ||
+		(address & 7) !== 0 ||
+		address + HEADER_BYTES > bytes
+	) {
+		throw new InvalidPointerError(
+			"List.open",
+			address,
+			"not the 8-aligned address of a header inside the heap",
+		);
+	}
+	const hdr = address >>> 2;
+	if (u32[hdr + W_MAGIC] !== MAGIC) {
+		throw new InvalidPointerError(
+			"List.open",
+			address,
+			`no list header there (found ${hex(u32[hdr + W_MAGIC] as number)}; the list may have been freed)`,
+		);
+	}
+	const size = u32[hdr + W_PAYLOAD_SIZE] as number;
+	const align = u32[hdr + W_PAYLOAD_ALIGN] as number;
+	if (size !== type.size || align !== type.align) {
+		throw new TypeError(
+			`List.open(${hex(address)}): the list holds payloads of ${size} B aligned to ${align}, not ${type.name} (${type.size} B aligned to ${type.align})`,
+		);
+	}
+	if (u32[hdr + W_TYPE_HASH] !== typeHash(type)) {
+		throw new TypeError(
+			`List.open(${hex(address)}): the list holds payloads of another type of the same size than ${type.name}`,
+		);
+	}
+	const first = u32[hdr + W_FIRST] as number;
+	const last = u32[hdr + W_LAST] as number;
+	const length = u32[hdr + W_LENGTH] as number;
+	const cell = u32[hdr + W_CELL] as number;
+	let problem: string | undefined;
+	if ((first === 0) !== (length === 0) || (last === 0) !== (length === 0)) {
+		problem = `first ${hex(first)}, last ${hex(last)} with length ${length}`;
+	} else if (
+		(cell & 7) !== 0 ||
+		cell + CELL_BYTES > bytes ||
+		u32[cell >>> 2] !== CELL_MAGIC ||
+		u32[(cell >>> 2) + C_FORWARD] !== 0 ||
+		u32[(cell >>> 2) + C_LIST] !== address
+	) {
+		problem = `owner cell ${hex(cell)} is not this list's root cell`;
+	} else if ((first & 7) !== 0 || first + 12 > bytes || (last & 7) !== 0 || last + 12 > bytes) {
+		problem = `first ${hex(first)} or last ${hex(last)} is not a node address`;
+	} else if ((u32[hdr + W_SPARES] as number) > (u32[hdr + W_SPARE_LIMIT] as number)) {
+		problem = `${u32[hdr + W_SPARES]} spare nodes, more than the limit ${u32[hdr + W_SPARE_LIMIT]}`;
+	}
+	if (problem !== undefined) throw new HeapCorruptionError(address, `list header: ${problem}`);
+	return address;
+}

@@ -1,0 +1,119 @@
+import { failAfter, failRandomly, Heap, OutOfMemoryError } from "@offheap/core";
+import { f64, struct, u32 } from "@offheap/struct";
+import { describe, expect, it } from "vitest";
+import { List } from "../src/index.ts";
+import { expectRefused } from "./support/refused.ts";
+
+const Item = struct("Item", { id: u32, weight: f64 });
+
+describe("List under allocation failure", () => {
+	it("keeps nothing allocated when the header or the owner cell cannot be had", () => {
+		const heap = new Heap();
+		expectRefused(heap, OutOfMemoryError, () => new List(failAfter(heap, 0), u32));
+		const before = heap.stats();
+		expect(() => new List(failAfter(heap, 1), u32)).toThrow(OutOfMemoryError);
+		expect(heap.stats().liveBlocks).toBe(before.liveBlocks);
+		expect(heap.stats().usedBytes).toBe(before.usedBytes);
+		heap.check();
+	});
+
+	it("leaves list and heap exactly as they were when a push or insert cannot allocate its node", () => {
+		const heap = new Heap();
+		const list = new List(failAfter(heap, 5), Item); // header, cell, three nodes
+		const a = list.pushBack({ id: 1, weight: 1 });
+		list.pushFront({ id: 0, weight: 0 });
+		list.insertAfter(a, { id: 2, weight: 2 });
+		const snapshot = list.toArray();
+		expect(
+			expectRefused(heap, OutOfMemoryError, () => list.pushBack({ id: 9, weight: 9 })).message,
+		).toContain("List.pushBack: a node of");
+		expectRefused(heap, OutOfMemoryError, () => list.pushFront());
+		expectRefused(heap, OutOfMemoryError, () => list.insertBefore(a, { id: 9, weight: 9 }));
+		expectRefused(heap, OutOfMemoryError, () => list.insertAfter(a));
+		expect(list.toArray()).toEqual(snapshot);
+		list.remove(a); // removal and moves never allocate
+		list.moveToFront(list.last);
+		expect(list.length).toBe(2);
+		list.free();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
+	it("fails cleanly at every step of a budget that runs out, and frees everything", () => {
+		const heap = new Heap({ initialBytes: 1 << 16, maxBytes: 1 << 16 });
+		const start = heap.stats();
+		const list = new List(heap, Item);
+		let pushed = 0;
+		for (;;) {
+			const length = list.length;
+			try {
+				list.pushBack({ id: pushed, weight: pushed });
+				pushed++;
+			} catch (error) {
+				expect(error).toBeInstanceOf(OutOfMemoryError);
+				expect(list.length).toBe(length);
+				break;
+			}
+		}
+		expect(pushed).toBeGreaterThan(1000);
+		expect(list.popFront()?.id).toBe(0); // room for one more
+		list.pushBack({ id: -1 >>> 0, weight: 0 });
+		heap.check();
+		list.free();
+		expect(heap.stats().usedBytes).toBe(start.usedBytes);
+	});
+
+	it("leaves both lists unchanged when a whole-list splice cannot allocate the source's new cell", () => {
+		const heap = new Heap();
+		const faulty = failAfter(heap, 6); // two headers, two cells, two nodes
+		const a = new List(faulty, u32);
+		const b = new List(faulty, u32);
+		a.pushBack(1);
+		b.pushBack(2);
+		expectRefused(heap, OutOfMemoryError, () => a.splice(b));
+		expect(a.toArray()).toEqual([1]);
+		expect(b.toArray()).toEqual([2]);
+		const empty = new List(heap, u32);
+		a.free();
+		b.free();
+		empty.free();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
+	it("survives random allocation failures with every operation either done or not done at all", () => {
+		for (const [seed, faulty] of [1, 2, 3].map((s) => [s, (h: Heap) => failRandomly(h, 0.3, s)] as const)) {
+			const heap = new Heap();
+			const alloc = faulty(heap);
+			let list: List<typeof u32> | undefined;
+			while (list === undefined) {
+				try {
+					list = new List(alloc, u32);
+				} catch (error) {
+					expect(error).toBeInstanceOf(OutOfMemoryError);
+				}
+			}
+			const model: number[] = [];
+			for (let i = 0; i < 3000; i++) {
+				const before = list.toArray();
+				try {
+					if (i % 3 === 0 && model.length > 0) {
+						expect(list.popFront()).toBe(model.shift());
+					} else if (i % 3 === 1) {
+						list.pushBack(i);
+						model.push(i);
+					} else {
+						list.pushFront(i);
+						model.unshift(i);
+					}
+				} catch (error) {
+					expect(error).toBeInstanceOf(OutOfMemoryError);
+					expect(list.toArray()).toEqual(before);
+				}
+			}
+			expect(alloc.failures, `seed ${seed}`).toBeGreaterThan(100);
+			expect(list.toArray()).toEqual(model);
+			heap.check();
+			list.free();
+			expect(heap.stats().liveBlocks).toBe(0);
+		}
+	});
+});

@@ -1,0 +1,196 @@
+import { DoubleFreeError, Heap, HeapCorruptionError, InvalidPointerError } from "@offheap/core";
+import { f32, f64, i64, struct, u8, u32, utf8 } from "@offheap/struct";
+import { describe, expect, it } from "vitest";
+import { List } from "../src/index.ts";
+import { expectRefused } from "./support/refused.ts";
+
+const Vec2 = struct("Vec2", { x: f32, y: f32 });
+
+describe.each([true, false])("List misuse (checked: %s)", (checked) => {
+	it("refuses a node of another list with InvalidPointerError naming both lists, changing nothing", () => {
+		const heap = new Heap();
+		const a = new List(heap, u32, { checked });
+		const b = new List(heap, u32, { checked });
+		const na = a.pushBack(1);
+		b.pushBack(2);
+		const error = expectRefused(heap, InvalidPointerError, () => b.remove(na));
+		expect(error.message).toContain("the node belongs to another list");
+		expect(error.message).toContain(`List.remove(0x${na.toString(16).padStart(4, "0")})`);
+		for (const misuse of [
+			() => b.next(na),
+			() => b.prev(na),
+			() => b.get(na),
+			() => b.set(na, 0),
+			() => b.payload(na),
+			() => b.insertBefore(na, 0),
+			() => b.insertAfter(na, 0),
+			() => b.moveToFront(na),
+			() => b.moveToBack(na),
+			() => b.splice(a, { before: na }),
+		]) {
+			expectRefused(heap, InvalidPointerError, misuse);
+		}
+		expect(b.owns(na)).toBe(false);
+		expect(a.toArray()).toEqual([1]);
+		expect(b.toArray()).toEqual([2]);
+		a.free();
+		b.free();
+	});
+
+	it("refuses a node already removed with DoubleFreeError while its block is free", () => {
+		const heap = new Heap();
+		const list = new List(heap, f64, { checked });
+		const n = list.pushBack(1);
+		list.pushBack(2);
+		list.remove(n);
+		const error = expectRefused(heap, DoubleFreeError, () => list.remove(n));
+		expect(error.message).toContain("the node was already removed");
+		expectRefused(heap, DoubleFreeError, () => list.get(n));
+		expectRefused(heap, DoubleFreeError, () => list.next(n));
+		expect(list.owns(n)).toBe(false);
+		const popped = list.last;
+		list.popBack();
+		expectRefused(heap, DoubleFreeError, () => list.moveToFront(popped));
+		list.free();
+	});
+
+	it("refuses addresses that are no node with InvalidPointerError", () => {
+		const heap = new Heap();
+		const list = new List(heap, u32, { checked });
+		const n = list.pushBack(1);
+		const block = heap.malloc(32); // live, but not a node
+		heap.u32.fill(0, block >>> 2, (block >>> 2) + 8);
+		for (const bad of [0, n + 8, n + 1, -8, 2 ** 40, heap.u8.length, block, Number.NaN, list.address]) {
+			expectRefused(heap, InvalidPointerError, () => list.remove(bad));
+		}
+		expect(expectRefused(heap, InvalidPointerError, () => list.next(0)).message).toContain(
+			"NULL is not a node",
+		);
+		expectRefused(heap, InvalidPointerError, () => list.remove("8" as unknown as number));
+		heap.free(block);
+		list.free();
+	});
+
+	it("refuses a removed node whose block went to another list's node as a node of that list", () => {
+		const heap = new Heap();
+		const a = new List(heap, u32, { checked, spare: 0 }); // removed nodes go straight back to the heap
+		const b = new List(heap, u32, { checked });
+		const n = a.pushBack(1);
+		a.remove(n);
+		const reused = b.pushBack(2); // the same block
+		expect(reused).toBe(n);
+		expectRefused(heap, InvalidPointerError, () => a.remove(n));
+		a.free();
+		b.free();
+	});
+
+	it("throws InvalidPointerError from every method of a freed list", () => {
+		const heap = new Heap();
+		const list = new List(heap, Vec2, { checked });
+		const n = list.pushBack({ x: 1, y: 1 });
+		const other = new List(heap, Vec2, { checked });
+		list.free();
+		for (const call of [
+			() => list.pushBack(),
+			() => list.pushFront({ x: 0, y: 0 }),
+			() => list.popFront(),
+			() => list.popBack(),
+			() => list.first,
+			() => list.last,
+			() => list.next(n),
+			() => list.get(n),
+			() => list.view(n),
+			() => list.cursor(n),
+			() => list.remove(n),
+			() => list.clear(),
+			() => list.toArray(),
+			() => list.nodes(),
+			() => list.values(),
+			() => list.splice(other),
+		]) {
+			expect(expectRefused(heap, InvalidPointerError, call).message).toContain("the list was freed");
+		}
+		expectRefused(heap, TypeError, () => other.splice(list));
+		other.free();
+	});
+
+	it("refuses payload values that do not fit before allocating a node", () => {
+		const heap = new Heap();
+		const bytes = new List(heap, u8, { checked });
+		const big = new List(heap, i64, { checked });
+		const names = new List(heap, utf8(4), { checked });
+		expectRefused(heap, TypeError, () => big.pushBack(1 as unknown as bigint));
+		if (checked) {
+			expectRefused(heap, RangeError, () => bytes.pushBack(256));
+			expectRefused(heap, TypeError, () => bytes.pushFront("1" as unknown as number));
+		}
+		// A string too long is refused even unchecked; unchecked, its node is allocated and freed again.
+		expect(() => names.pushBack("far too long")).toThrow(RangeError);
+		expect(names.length).toBe(0);
+		for (const l of [bytes, big, names]) l.free();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
+	it("refuses views of scalar payloads and splices of foreign lists", () => {
+		const heap = new Heap();
+		const floats = new List(heap, f64, { checked });
+		const n = floats.pushBack(1);
+		expectRefused(heap, TypeError, () => floats.view(n));
+		expectRefused(heap, TypeError, () => floats.cursor(n));
+		const other = new List(new Heap(), f64, { checked });
+		expectRefused(heap, TypeError, () => floats.splice(other));
+		const ints = new List(heap, i64, { checked });
+		expectRefused(heap, TypeError, () => floats.splice(ints as unknown as List<typeof f64>));
+		expectRefused(heap, TypeError, () => floats.splice({} as List<typeof f64>));
+		for (const l of [floats, other, ints]) l.free();
+	});
+
+	it("refuses ranges that are not ranges", () => {
+		const heap = new Heap();
+		const a = new List(heap, u32, { checked });
+		const b = new List(heap, u32, { checked });
+		const [x, y, z] = [1, 2, 3].map((v) => a.pushBack(v)) as [number, number, number];
+		b.pushBack(9);
+		expect(expectRefused(heap, RangeError, () => b.splice(a, { first: z, last: x })).message).toContain(
+			"`last` does not follow `first`",
+		);
+		expectRefused(heap, RangeError, () => a.splice(a, { first: x, last: z, before: y }));
+		expectRefused(heap, RangeError, () => a.splice(a, { first: x, last: y, before: y }));
+		expectRefused(heap, InvalidPointerError, () => a.splice(b, { first: x }));
+		a.free();
+		b.free();
+	});
+
+	it("refuses to open what is not a list of that type", () => {
+		const heap = new Heap();
+		const list = new List(heap, u32, { checked });
+		list.pushBack(1);
+		expectRefused(heap, InvalidPointerError, () => List.open(heap, u32, list.first));
+		expectRefused(heap, InvalidPointerError, () => List.open(heap, u32, 4));
+		expectRefused(heap, TypeError, () => List.open(heap, f64, list.address));
+		expectRefused(heap, TypeError, () => List.open(heap, f32, list.address));
+		const w = list.address >>> 2;
+		heap.u32[w + 3] = 0; // length 0 with a first node
+		expectRefused(heap, HeapCorruptionError, () => List.open(heap, u32, list.address));
+		heap.u32[w + 3] = 1;
+		const address = list.address;
+		list.free();
+		expect(expectRefused(heap, InvalidPointerError, () => List.open(heap, u32, address)).message).toContain(
+			"no list header there",
+		);
+	});
+
+	it("refuses bad types and options, allocating nothing", () => {
+		const heap = new Heap();
+		expectRefused(heap, TypeError, () => new List(heap, undefined as never));
+		expectRefused(
+			heap,
+			RangeError,
+			() => new List(heap, { kind: "struct", name: "Z", size: 0, align: 1 } as never),
+		);
+		expectRefused(heap, RangeError, () =>
+			List.nodeLayout({ kind: "struct", name: "Z", size: 4, align: 6 } as never),
+		);
+		expectRefused(heap, TypeError, () => new List(heap, u8, { checked: 1 as unknown as boolean }));
+	});
+});

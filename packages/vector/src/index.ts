@@ -1,0 +1,2 @@
+export type { ElementType, TypedArrayOf, VectorAccessOptions, VectorOptions } from "./api.ts";
+export { Vector } from "./vector.ts";

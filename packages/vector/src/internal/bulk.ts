@@ -1,0 +1,133 @@
+/**
+ * Bulk operations: `pushMany`, `copyFrom`, `sort`. Values are checked and converted into a staging
+ * array before the vector changes, so a bad value changes nothing, and a source that aliases the
+ * vector's own storage (its typed array, its views) is read before growth can move that storage.
+ * @internal
+ */
+import type { Heap } from "@offheap/core";
+import { heapViews } from "@offheap/struct";
+import { isBigIntKind, isScalarKind, K_BOOL, type ScalarArray, valueProblem, viewOf } from "./kinds.ts";
+import { W_DATA, W_LENGTH } from "./layout.ts";
+import { rejectCount, rejectValue } from "./reject.ts";
+
+/** What the bulk operations need from a vector. */
+export interface BulkTarget {
+	readonly name: string;
+	readonly kind: number;
+	readonly checked: boolean;
+	readonly heap: Heap;
+	readonly hdr: number;
+	readonly size: number;
+	readonly shift: number;
+	readonly align: number;
+	write(views: ReturnType<typeof heapViews>, ptr: number, value: unknown): void;
+	/** Makes room for `additional` more elements or throws OutOfMemoryError, changing nothing. */
+	reserve(operation: string, additional: number): void;
+}
+
+type Indexed = { [index: number]: unknown; readonly length: number };
+
+function lengthOf(operation: string, values: unknown): number {
+	const n =
+		typeof values === "object" && values !== null ? (values as { length?: unknown }).length : undefined;
+	if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
+		throw new TypeError(
+			`Vector.${operation}: expected an array or typed array of values, got ${String(values)}`,
+		);
+	}
+	return n;
+}
+
+function isTypedArray(values: unknown): values is ScalarArray {
+	return ArrayBuffer.isView(values) && !(values instanceof DataView);
+}
+
+/**
+ * The values of a scalar vector's source, as a typed array of the element kind (or a typed array the
+ * element kind's `set` converts from), never one over the heap's buffer.
+ */
+function stageScalars(t: BulkTarget, operation: string, values: unknown, n: number): ScalarArray {
+	const kind = t.kind;
+	const view = viewOf(t.heap, kind);
+	const Ctor = view.constructor as new (length: number) => ScalarArray;
+	if (isTypedArray(values) && kind !== K_BOOL) {
+		const bigSource = values instanceof BigInt64Array || values instanceof BigUint64Array;
+		if (bigSource !== isBigIntKind(kind)) {
+			throw new TypeError(
+				`Vector.${operation}: a ${values.constructor.name} cannot hold ${t.name} elements (${bigSource ? "bigint" : "number"} values)`,
+			);
+		}
+		// A view of the heap may be detached or left over freed memory once the vector grows.
+		return values.buffer === t.heap.buffer ? values.slice() : values;
+	}
+	const source = values as Indexed;
+	const out = new Ctor(n) as unknown as { [index: number]: unknown };
+	const strict = t.checked;
+	for (let i = 0; i < n; i++) {
+		let v = source[i];
+		if (kind === K_BOOL) {
+			if (isTypedArray(values)) v = v !== 0;
+			else if (strict && typeof v !== "boolean") rejectValue(operation, t.name, kind, v, strict);
+			out[i] = v ? 1 : 0;
+		} else {
+			if ((strict || isBigIntKind(kind)) && valueProblem(kind, v, strict) !== undefined) {
+				rejectValue(operation, t.name, kind, v, strict);
+			}
+			out[i] = v;
+		}
+	}
+	return out as unknown as ScalarArray;
+}
+
+/** The bytes of `n` elements of another type, each written by the type (which checks it). */
+function stageOther(t: BulkTarget, values: unknown, n: number): Uint8Array {
+	const base = Math.max(8, t.align);
+	const views = heapViews(new ArrayBuffer(Math.ceil((base + n * t.size) / 8) * 8));
+	const source = values as Indexed;
+	for (let i = 0; i < n; i++) t.write(views, base + i * t.size, source[i]);
+	return views.u8.subarray(base, base + n * t.size);
+}
+
+/** Writes staged values at element `index` of the storage at `data`. */
+function place(t: BulkTarget, staged: ScalarArray | Uint8Array, data: number, index: number): void {
+	if (isScalarKind(t.kind)) {
+		(viewOf(t.heap, t.kind) as { set(source: ArrayLike<unknown>, offset: number): void }).set(
+			staged as ArrayLike<unknown>,
+			(data >>> t.shift) + index,
+		);
+	} else t.heap.u8.set(staged as Uint8Array, data + index * t.size);
+}
+
+export function pushAll(t: BulkTarget, values: unknown): number {
+	const n = lengthOf("pushMany", values);
+	const staged = isScalarKind(t.kind) ? stageScalars(t, "pushMany", values, n) : stageOther(t, values, n);
+	t.reserve("pushMany", n);
+	const u32 = t.heap.u32;
+	const length = u32[t.hdr + W_LENGTH] as number;
+	if (n > 0) place(t, staged, u32[t.hdr + W_DATA] as number, length);
+	u32[t.hdr + W_LENGTH] = length + n;
+	return length + n;
+}
+
+export function copyInto(t: BulkTarget, values: unknown, offset: number): void {
+	const n = lengthOf("copyFrom", values);
+	if (!Number.isInteger(offset) || offset < 0) rejectCount("copyFrom", "offset", offset);
+	const u32 = t.heap.u32;
+	const length = u32[t.hdr + W_LENGTH] as number;
+	if (offset + n > length) {
+		throw new RangeError(`Vector.copyFrom: ${n} values at offset ${offset} do not fit in length ${length}`);
+	}
+	const staged = isScalarKind(t.kind) ? stageScalars(t, "copyFrom", values, n) : stageOther(t, values, n);
+	if (n > 0) place(t, staged, u32[t.hdr + W_DATA] as number, offset);
+}
+
+export function sortScalars(
+	array: ScalarArray,
+	kind: number,
+	compare: ((a: unknown, b: unknown) => number) | undefined,
+): void {
+	const sortable = array as unknown as { sort(compare?: (a: unknown, b: unknown) => number): unknown };
+	if (compare === undefined) sortable.sort();
+	else if (kind === K_BOOL) sortable.sort((a, b) => compare(a !== 0, b !== 0));
+	else sortable.sort(compare);
+}

@@ -1,0 +1,135 @@
+/**
+ * Creating, validating and reopening a vector's header: cold code.
+ * @internal
+ */
+import { type Allocator, type Heap, HeapCorruptionError, hex, InvalidPointerError } from "@offheap/core";
+import type { Type } from "@offheap/struct";
+import {
+	HEADER_BYTES,
+	MAGIC,
+	MAX_GROWTH,
+	MIN_GROWTH,
+	typeHash,
+	W_CAPACITY,
+	W_DATA,
+	W_ELEM_ALIGN,
+	W_ELEM_SIZE,
+	W_GROWTH,
+	W_LENGTH,
+	W_MAGIC,
+	W_RESERVED,
+	W_TYPE_HASH,
+	W_VERSION,
+} from "./layout.ts";
+import { outOfMemory } from "./reject.ts";
+import { maxCapacity, resize } from "./storage.ts";
+
+/** Checks that `type` can be an element type; returns its size. */
+export function checkType(operation: string, type: Type): void {
+	if (typeof type !== "object" || type === null) {
+		throw new TypeError(
+			`${operation}: expected an element type (such as f64 or a struct), got ${String(type)}`,
+		);
+	}
+	const { size, align } = type;
+	if (!Number.isInteger(size) || size < 1 || size > 2 ** 30) {
+		throw new RangeError(
+			`${operation}: element type ${type.name} has size ${size}; expected an integer in [1, 2^30]`,
+		);
+	}
+	if (!Number.isInteger(align) || align < 1 || align > 4096 || (align & (align - 1)) !== 0) {
+		throw new RangeError(
+			`${operation}: element type ${type.name} has alignment ${align}; expected a power of two up to 4096`,
+		);
+	}
+}
+
+export function checkGrowth(operation: string, factor: unknown): number {
+	if (typeof factor !== "number" || !(factor >= MIN_GROWTH && factor <= MAX_GROWTH)) {
+		throw new RangeError(
+			`${operation}: growthFactor ${String(factor)} is not a number in [${MIN_GROWTH}, ${MAX_GROWTH}]`,
+		);
+	}
+	return factor;
+}
+
+/**
+ * Allocates and fills a header, and storage for `capacity` elements when that is not 0. Throws
+ * OutOfMemoryError having allocated nothing when either allocation fails. Returns the header's address.
+ */
+export function createHeader(allocator: Allocator, type: Type, growth: number, capacity: number): number {
+	const size = type.size;
+	if (capacity > maxCapacity(size)) {
+		throw outOfMemory("constructor", capacity * size, capacity, 0, 0);
+	}
+	const address = allocator.malloc(HEADER_BYTES);
+	if (address === 0) throw outOfMemory("constructor", HEADER_BYTES, capacity, 0, 0);
+	const u32 = allocator.heap.u32;
+	const hdr = address >>> 2;
+	u32[hdr + W_MAGIC] = MAGIC;
+	u32[hdr + W_DATA] = 0;
+	u32[hdr + W_LENGTH] = 0;
+	u32[hdr + W_CAPACITY] = 0;
+	u32[hdr + W_ELEM_SIZE] = size;
+	u32[hdr + W_ELEM_ALIGN] = type.align;
+	u32[hdr + W_VERSION] = 0;
+	u32[hdr + W_GROWTH] = Math.round(growth * 256);
+	u32[hdr + W_TYPE_HASH] = typeHash(type);
+	u32[hdr + W_RESERVED] = 0;
+	if (capacity > 0 && !resize(allocator, hdr, size, type.align, capacity)) {
+		allocator.heap.u32[hdr + W_MAGIC] = 0;
+		allocator.free(address);
+		throw outOfMemory("constructor", capacity * size, capacity, 0, 0);
+	}
+	return address;
+}
+
+/** Checks that a vector of `type` has its header at `address`; returns the address. */
+export function openHeader(heap: Heap, address: number, type: Type): number {
+	const u32 = heap.u32;
+	if (
+		typeof address !== "number" ||
+		address >>> 0 !== address ||
+		address === 0 ||
+		(address & 7) !== 0 ||
+		address + HEADER_BYTES > heap.u8.length
+	) {
+		throw new InvalidPointerError(
+			"Vector.open",
+			address,
+			"not the 8-aligned address of a header inside the heap",
+		);
+	}
+	const hdr = address >>> 2;
+	if (u32[hdr + W_MAGIC] !== MAGIC) {
+		throw new InvalidPointerError(
+			"Vector.open",
+			address,
+			`no vector header there (found ${hex(u32[hdr + W_MAGIC] as number)}; the vector may have been freed)`,
+		);
+	}
+	const size = u32[hdr + W_ELEM_SIZE] as number;
+	const align = u32[hdr + W_ELEM_ALIGN] as number;
+	if (size !== type.size || align !== type.align) {
+		throw new TypeError(
+			`Vector.open(${hex(address)}): the vector holds elements of ${size} B aligned to ${align}, not ${type.name} (${type.size} B aligned to ${type.align})`,
+		);
+	}
+	if (u32[hdr + W_TYPE_HASH] !== typeHash(type)) {
+		throw new TypeError(
+			`Vector.open(${hex(address)}): the vector holds elements of another type of the same size than ${type.name}`,
+		);
+	}
+	const data = u32[hdr + W_DATA] as number;
+	const length = u32[hdr + W_LENGTH] as number;
+	const capacity = u32[hdr + W_CAPACITY] as number;
+	const growth = (u32[hdr + W_GROWTH] as number) / 256;
+	let problem: string | undefined;
+	if (length > capacity) problem = `length ${length} exceeds capacity ${capacity}`;
+	else if ((data === 0) !== (capacity === 0)) problem = `data pointer ${hex(data)} with capacity ${capacity}`;
+	else if (data % Math.max(align, 8) !== 0 || data + capacity * size > heap.u8.length) {
+		problem = `storage [${hex(data)}, +${capacity * size} B) is not inside the heap or misaligned`;
+	} else if (!(growth >= MIN_GROWTH && growth <= MAX_GROWTH)) problem = `growth factor ${growth}`;
+	if (problem !== undefined) throw new HeapCorruptionError(address, `vector header: ${problem}`);
+	return address;
+}

@@ -1,0 +1,198 @@
+import { Heap, HeapCorruptionError, InvalidPointerError } from "@offheap/core";
+import { bool, f32, f64, i64, struct, u8, u32, utf8 } from "@offheap/struct";
+import { describe, expect, it } from "vitest";
+import { Vector } from "../src/index.ts";
+import { expectRefused } from "./support/refused.ts";
+
+const Vec2 = struct("Vec2", { x: f32, y: f32 });
+
+function full<T extends Parameters<typeof Vector.open>[1]>(
+	heap: Heap,
+	type: T,
+	fill: (v: Vector<T>) => void,
+): Vector<T> {
+	const v = new Vector(heap, type);
+	fill(v);
+	while (v.length < v.capacity) fill(v);
+	expect(v.length).toBe(v.capacity); // the next push must grow
+	return v;
+}
+
+describe("Vector misuse", () => {
+	it("refuses indices out of bounds with a RangeError naming the index and the length", () => {
+		const heap = new Heap();
+		const v = new Vector(heap, f64);
+		v.pushMany([1, 2, 3]);
+		const cases: [string, () => unknown][] = [
+			["get", () => v.get(3)],
+			["get", () => v.get(-1)],
+			["get", () => v.get(1.5)],
+			["set", () => v.set(3, 0)],
+			["at", () => v.at(3)],
+			["at", () => v.at(-4)],
+			["remove", () => v.remove(3)],
+			["swapRemove", () => v.swapRemove(7)],
+			["insert", () => v.insert(4, 0)],
+		];
+		for (const [operation, misuse] of cases) {
+			const error = expectRefused(heap, RangeError, misuse);
+			expect(error.message).toMatch(
+				new RegExp(`^Vector\\.${operation}: index -?[\\d.]+ is out of bounds for length 3`),
+			);
+		}
+		const odd = expectRefused(heap, RangeError, () => v.get(Number.NaN));
+		expect(odd.message).toContain("(not an integer)");
+		expect(v.toArray()).toEqual([1, 2, 3]);
+		v.free();
+	});
+
+	it("refuses values that do not fit the element type in checked mode, before growing", () => {
+		const heap = new Heap();
+		const floats = full(heap, f64, (v) => v.push(0));
+		expectRefused(heap, TypeError, () => floats.push("1" as unknown as number));
+		expectRefused(heap, TypeError, () => floats.insert(0, undefined as unknown as number));
+		const bytes = full(heap, u8, (v) => v.push(0));
+		expect(expectRefused(heap, RangeError, () => bytes.push(256)).message).toBe(
+			"Vector.push: 256 is not an integer in [0, 255] (element type u8)",
+		);
+		expectRefused(heap, RangeError, () => bytes.push(1.5));
+		expectRefused(heap, RangeError, () => bytes.set(0, -1));
+		const flags = full(heap, bool, (v) => v.push(true));
+		expectRefused(heap, TypeError, () => flags.push(1 as unknown as boolean));
+		const big = full(heap, i64, (v) => v.push(0n));
+		expectRefused(heap, TypeError, () => big.push(1 as unknown as bigint));
+		expectRefused(heap, RangeError, () => big.push(2n ** 63n));
+		const points = full(heap, Vec2, (v) => v.push({ x: 0, y: 0 }));
+		expectRefused(heap, TypeError, () => points.push({ x: 1 } as unknown as { x: number; y: number }));
+		expectRefused(heap, TypeError, () =>
+			points.set(0, { x: "a", y: 0 } as unknown as { x: number; y: number }),
+		);
+		expectRefused(heap, TypeError, () =>
+			points.pushMany([{ x: 1, y: 1 }, null as unknown as { x: number; y: number }]),
+		);
+		const names = full(heap, utf8(4), (v) => v.push("ab"));
+		expectRefused(heap, RangeError, () => names.push("too long"));
+		for (const v of [floats, bytes, flags, big, points, names]) v.free();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
+	it("converts values as typed arrays do when unchecked, except bigints which are always checked", () => {
+		const heap = new Heap();
+		const bytes = new Vector(heap, u8, { checked: false });
+		bytes.pushMany([256, 1.9, -1]);
+		expect(bytes.toArray()).toEqual([0, 1, 255]);
+		const big = new Vector(heap, i64, { checked: false });
+		expectRefused(heap, TypeError, () => big.push(1 as unknown as bigint));
+		big.push(2n ** 63n); // wraps, as BigInt64Array does
+		expect(big.get(0)).toBe(-(2n ** 63n));
+		bytes.free();
+		big.free();
+	});
+
+	it("throws InvalidPointerError from every method of a freed vector", () => {
+		const heap = new Heap();
+		const v = new Vector(heap, Vec2);
+		v.push({ x: 1, y: 2 });
+		v.free();
+		const calls: (() => unknown)[] = [
+			() => v.push({ x: 0, y: 0 }),
+			() => v.get(0),
+			() => v.set(0, { x: 0, y: 0 }),
+			() => v.at(0),
+			() => v.cursor(0),
+			() => v.emplace(),
+			() => v.pop(),
+			() => v.insert(0, { x: 0, y: 0 }),
+			() => v.remove(0),
+			() => v.swapRemove(0),
+			() => v.truncate(0),
+			() => v.clear(),
+			() => v.reserve(1),
+			() => v.tryReserve(1),
+			() => v.shrinkToFit(),
+			() => v.pushMany([]),
+			() => v.copyFrom([]),
+			() => v.toArray(),
+			() => v.values(),
+			() => [...v],
+		];
+		for (const call of calls) {
+			expect(expectRefused(heap, InvalidPointerError, call).message).toContain("the vector was freed");
+		}
+		const scalars = new Vector(heap, f64);
+		scalars.free();
+		expectRefused(heap, InvalidPointerError, () => scalars.sort());
+		expectRefused(heap, InvalidPointerError, () => scalars.asTypedArray());
+	});
+
+	it("refuses operations the element type does not support", () => {
+		const heap = new Heap();
+		const points = new Vector(heap, Vec2);
+		points.push({ x: 1, y: 1 });
+		expectRefused(heap, TypeError, () => points.sort());
+		expectRefused(heap, TypeError, () => points.asTypedArray());
+		const floats = new Vector(heap, f32);
+		floats.push(1);
+		expectRefused(heap, TypeError, () => floats.cursor(0));
+		expectRefused(heap, TypeError, () => floats.emplace());
+		expectRefused(heap, TypeError, () => floats.pushMany(new BigInt64Array(2) as unknown as Float32Array));
+		const big = new Vector(heap, i64);
+		expectRefused(heap, TypeError, () => big.pushMany(new Float64Array(2) as unknown as BigInt64Array));
+		expectRefused(heap, TypeError, () => floats.pushMany(42 as unknown as number[]));
+		points.free();
+		floats.free();
+		big.free();
+	});
+
+	it("refuses bad counts, offsets and options with a RangeError or TypeError and allocates nothing", () => {
+		const heap = new Heap();
+		const v = new Vector(heap, u32);
+		v.pushMany([1, 2, 3]);
+		expectRefused(heap, RangeError, () => v.truncate(-1));
+		expectRefused(heap, RangeError, () => v.reserve(-1));
+		expectRefused(heap, RangeError, () => v.reserve(0.5));
+		expectRefused(heap, RangeError, () => v.tryReserve(Number.NaN));
+		expect(expectRefused(heap, RangeError, () => v.copyFrom([1, 2], 2)).message).toBe(
+			"Vector.copyFrom: 2 values at offset 2 do not fit in length 3",
+		);
+		expectRefused(heap, RangeError, () => v.copyFrom([1], -1));
+		expectRefused(heap, RangeError, () => new Vector(heap, u32, { capacity: -1 }));
+		expectRefused(heap, RangeError, () => new Vector(heap, u32, { growthFactor: 1 }));
+		expectRefused(heap, RangeError, () => new Vector(heap, u32, { growthFactor: 4.5 }));
+		expectRefused(heap, TypeError, () => new Vector(heap, u32, { checked: "yes" as unknown as boolean }));
+		expectRefused(
+			heap,
+			RangeError,
+			() => new Vector(heap, { kind: "scalar", name: "none", size: 0, align: 1 } as never),
+		);
+		expectRefused(
+			heap,
+			RangeError,
+			() => new Vector(heap, { kind: "struct", name: "Odd", size: 8, align: 3 } as never),
+		);
+		expectRefused(heap, TypeError, () => new Vector(heap, null as never));
+		v.free();
+	});
+
+	it("refuses to open what is not a vector of that type", () => {
+		const heap = new Heap();
+		const v = new Vector(heap, u32);
+		v.push(1);
+		expectRefused(heap, InvalidPointerError, () => Vector.open(heap, u32, v.address + 8));
+		expectRefused(heap, InvalidPointerError, () => Vector.open(heap, u32, 3));
+		expectRefused(heap, InvalidPointerError, () => Vector.open(heap, u32, heap.u8.length));
+		expectRefused(heap, InvalidPointerError, () => Vector.open(heap, u32, v.dataAddress));
+		expect(expectRefused(heap, TypeError, () => Vector.open(heap, f64, v.address)).message).toContain(
+			"holds elements of 4 B aligned to 4, not f64",
+		);
+		expectRefused(heap, TypeError, () => Vector.open(heap, f32, v.address)); // same size, other type
+		const address = v.address;
+		heap.u32[(address >>> 2) + 2] = 1000; // length beyond the capacity
+		expectRefused(heap, HeapCorruptionError, () => Vector.open(heap, u32, address));
+		heap.u32[(address >>> 2) + 2] = 1;
+		v.free();
+		expect(expectRefused(heap, InvalidPointerError, () => Vector.open(heap, u32, address)).message).toContain(
+			"no vector header there",
+		);
+	});
+});
