@@ -25,7 +25,8 @@ export async function runViewsBench(options: BenchOptions): Promise<Section> {
 			]),
 		),
 		"",
-		"- Best of 5 runs per variant, each variant in its own process so no access site sees two kinds of " +
+		"- Best of 5 runs in a process, and the best of 3 processes per variant run in alternating order (one " +
+			"process can be slow as a whole); each variant in its own process so no access site sees two kinds of " +
 			"typed array. Random access: 20M reads and writes over a 16 MiB view. Churn: 1M steps of free + malloc " +
 			"(8–512 B) with 10k live blocks, on a heap built in a buffer of that kind.",
 	].join("\n");
