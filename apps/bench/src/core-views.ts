@@ -107,7 +107,9 @@ export function measureViews(passes = 3): ViewsRow[] {
 	for (let pass = 0; pass < passes; pass++) {
 		const order = pass % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
 		for (const variant of order) {
-			const row = JSON.parse(execFileSync(process.execPath, [script, variant], { encoding: "utf8" })) as ViewsRow;
+			const row = JSON.parse(
+				execFileSync(process.execPath, [script, variant], { encoding: "utf8" }),
+			) as ViewsRow;
 			const seen = best.get(variant);
 			best.set(variant, {
 				variant,
