@@ -1,7 +1,14 @@
 import type { Allocator, Heap, Ptr } from "@offheap/core";
 import {
 	configure,
+	ELEMENT_KIND,
 	type Element,
+	type ElementViewName,
+	elementKind,
+	elementNumberRange,
+	elementShift,
+	elementValueProblem,
+	elementViewName,
 	type HeapViews,
 	heapViews,
 	type Infer,
@@ -12,7 +19,6 @@ import {
 import type { ListNode, ListOptions } from "./api.ts";
 import { checkSpare, checkType, createHeader, openHeader } from "./internal/header.ts";
 import { NodeIterator } from "./internal/iterator.ts";
-import * as kinds from "./internal/kinds.ts";
 import * as layout from "./internal/layout.ts";
 import { newCell, release, unite } from "./internal/owners.ts";
 import { adoptNode, outOfMemory, rejectFreed, rejectNotAggregate, rejectValue } from "./internal/reject.ts";
@@ -23,8 +29,7 @@ import { type SpliceSide, spliceRange } from "./internal/splice.ts";
 const { C_LIST, C_REFS, N_NEXT, N_OWNER, N_PREV, SPARE_TAG, W_CELL, W_FIRST, W_LAST, W_LENGTH, W_MAGIC } =
 	layout;
 const { W_SPARE, W_SPARES, W_SPARE_LIMIT } = layout;
-const { K_BOOL, K_F32, K_I64, K_OTHER } = kinds;
-const { kindOf, numberRange, shiftOf, valueProblem, viewNameOf } = kinds;
+const { bool: K_BOOL, f32: K_F32, i64: K_I64, other: K_OTHER } = ELEMENT_KIND;
 
 const OPEN: unique symbol = Symbol("offheap.list.open");
 interface OpenOptions extends ListOptions {
@@ -103,9 +108,9 @@ export class List<T extends Type = Type> implements Disposable {
 	private hdr: number;
 	private readonly kind: number;
 	/** The heap view scalar payloads live in, and log2 of their size. */
-	private readonly heapView: kinds.ScalarView;
+	private readonly heapView: ElementViewName;
 	private readonly shift: number;
-	/** Numbers a scalar element takes as they are (checked mode's inline check; see kinds.numberRange). */
+	/** Numbers a scalar element takes as they are (checked mode's inline check; see elementNumberRange). */
 	private readonly lo: number;
 	private readonly hi: number;
 	private readonly whole: boolean;
@@ -139,10 +144,10 @@ export class List<T extends Type = Type> implements Disposable {
 		this.heap = allocator.heap;
 		this.type = type;
 		this.checked = checked;
-		this.kind = kindOf(type);
-		this.heapView = viewNameOf(this.kind);
-		this.shift = shiftOf(this.kind);
-		[this.lo, this.hi, this.whole] = numberRange(this.kind);
+		this.kind = elementKind(type);
+		this.heapView = elementViewName(this.kind);
+		this.shift = elementShift(this.kind);
+		[this.lo, this.hi, this.whole] = elementNumberRange(this.kind);
 		this.offset = layout.payloadOffset(type.align);
 		this.nodeBytes = this.offset + type.size;
 		this.nodeAlign = type.align > 8 ? type.align : undefined;
@@ -1222,7 +1227,7 @@ export class List<T extends Type = Type> implements Disposable {
 			return;
 		}
 		if (kind !== K_OTHER) {
-			if (valueProblem(kind, value, this.checked) !== undefined)
+			if (elementValueProblem(kind, value, this.checked) !== undefined)
 				rejectValue(operation, this.type.name, kind, value, this.checked);
 			return;
 		}

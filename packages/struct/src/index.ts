@@ -31,6 +31,20 @@ export type {
 export { ArrayType, array, type Tuple } from "./array.ts";
 export { BitField, bits, PadBits, padBits } from "./bits.ts";
 export { configure } from "./configure.ts";
+export {
+	describeValue,
+	ELEMENT_KIND,
+	type ElementArray,
+	type ElementViewName,
+	elementKind,
+	elementNumberRange,
+	elementShift,
+	elementValueProblem,
+	elementView,
+	elementViewName,
+	isBigIntElement,
+	isScalarElement,
+} from "./element-kind.ts";
 export { Field, field } from "./field.ts";
 export { FlexibleArray, flex } from "./flex.ts";
 export { heapViews } from "./heap-views.ts";

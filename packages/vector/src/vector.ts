@@ -1,10 +1,19 @@
 import type { Allocator, Heap, Ptr } from "@offheap/core";
 import {
 	configure,
+	ELEMENT_KIND,
 	type Element,
+	type ElementViewName,
+	elementKind,
+	elementNumberRange,
+	elementShift,
+	elementValueProblem,
+	elementView,
+	elementViewName,
 	type HeapViews,
 	heapViews,
 	type Infer,
+	isScalarElement,
 	type Type,
 	type View,
 	type WriteValue,
@@ -14,7 +23,6 @@ import { type BulkTarget, copyInto, pushAll, sortScalars } from "./internal/bulk
 import { guardArray, StorageGuard } from "./internal/guard.ts";
 import { checkGrowth, checkType, createHeader, openHeader } from "./internal/header.ts";
 import { VectorIterator } from "./internal/iterator.ts";
-import * as kinds from "./internal/kinds.ts";
 import * as layout from "./internal/layout.ts";
 import {
 	outOfMemory,
@@ -30,8 +38,7 @@ import { grownCapacity, resize } from "./internal/storage.ts";
 // Module-local copies of the constants: V8 reads these faster than imported bindings, which it must
 // check for initialization on every use (about 1.3x the pushes per second, measured).
 const { W_CAPACITY, W_DATA, W_GROWTH, W_LENGTH, W_MAGIC, W_VERSION } = layout;
-const { K_BOOL, K_F32, K_I64, K_OTHER } = kinds;
-const { isScalarKind, kindOf, numberRange, shiftOf, valueProblem, viewNameOf, viewOf } = kinds;
+const { bool: K_BOOL, f32: K_F32, i64: K_I64, other: K_OTHER } = ELEMENT_KIND;
 
 const OPEN: unique symbol = Symbol("offheap.vector.open");
 interface OpenOptions extends VectorOptions {
@@ -101,7 +108,7 @@ export class Vector<T extends Type = Type> implements Disposable {
 	/** u32 index of the header; 0 once freed. */
 	private hdr: number;
 	private readonly kind: number;
-	/** Numbers a scalar element takes as they are (checked mode's inline check; see kinds.numberRange). */
+	/** Numbers a scalar element takes as they are (checked mode's inline check; see elementNumberRange). */
 	private readonly lo: number;
 	private readonly hi: number;
 	private readonly whole: boolean;
@@ -109,7 +116,7 @@ export class Vector<T extends Type = Type> implements Disposable {
 	private readonly align: number;
 	private readonly shift: number;
 	/** The heap view scalar elements live in. */
-	private readonly heapView: kinds.ScalarView;
+	private readonly heapView: ElementViewName;
 	private readonly aggregate: boolean;
 	private cursorView: Cursor | undefined;
 	private cursorGuard: StorageGuard | undefined;
@@ -132,12 +139,12 @@ export class Vector<T extends Type = Type> implements Disposable {
 		this.heap = allocator.heap;
 		this.type = type;
 		this.checked = checked;
-		this.kind = kindOf(type);
-		[this.lo, this.hi, this.whole] = numberRange(this.kind);
+		this.kind = elementKind(type);
+		[this.lo, this.hi, this.whole] = elementNumberRange(this.kind);
 		this.size = type.size;
 		this.align = type.align;
-		this.shift = shiftOf(this.kind);
-		this.heapView = viewNameOf(this.kind);
+		this.shift = elementShift(this.kind);
+		this.heapView = elementViewName(this.kind);
 		const t = type as unknown as Partial<AggregateType>;
 		this.aggregate = typeof t.view === "function" && typeof t.cursor === "function";
 		this.cursorView = undefined;
@@ -707,7 +714,7 @@ export class Vector<T extends Type = Type> implements Disposable {
 	 */
 	sort(compare?: (a: Infer<T>, b: Infer<T>) => number): this {
 		if (this.hdr === 0) return rejectFreed("sort");
-		if (!isScalarKind(this.kind)) return rejectNotScalar("sort", this.type.name);
+		if (!isScalarElement(this.kind)) return rejectNotScalar("sort", this.type.name);
 		sortScalars(this.rawArray(), this.kind, compare as ((a: unknown, b: unknown) => number) | undefined);
 		return this;
 	}
@@ -747,7 +754,7 @@ export class Vector<T extends Type = Type> implements Disposable {
 	 */
 	asTypedArray(options: VectorAccessOptions = {}): TypedArrayOf<T> {
 		if (this.hdr === 0) return rejectFreed("asTypedArray");
-		if (!isScalarKind(this.kind)) return rejectNotScalar("asTypedArray", this.type.name);
+		if (!isScalarElement(this.kind)) return rejectNotScalar("asTypedArray", this.type.name);
 		const array = this.rawArray();
 		if (!(options.checked ?? this.checked)) return array as TypedArrayOf<T>;
 		return guardArray(array, this, this.version, this.dataAddress) as TypedArrayOf<T>;
@@ -897,7 +904,7 @@ export class Vector<T extends Type = Type> implements Disposable {
 			return;
 		}
 		if (kind !== K_OTHER) {
-			if (valueProblem(kind, value, this.checked) !== undefined) {
+			if (elementValueProblem(kind, value, this.checked) !== undefined) {
 				rejectValue(operation, this.type.name, kind, value, this.checked);
 			}
 			return;
@@ -949,10 +956,10 @@ export class Vector<T extends Type = Type> implements Disposable {
 	}
 
 	/** The plain typed array over the elements of a scalar vector. */
-	private rawArray(): ReturnType<typeof viewOf> {
+	private rawArray(): ReturnType<typeof elementView> {
 		const u32 = this.heap.u32;
 		const start = (u32[this.hdr + W_DATA] as number) >>> this.shift;
-		return viewOf(this.heap, this.kind).subarray(start, start + (u32[this.hdr + W_LENGTH] as number));
+		return elementView(this.heap, this.kind).subarray(start, start + (u32[this.hdr + W_LENGTH] as number));
 	}
 
 	/** What the bulk operations need, bound to this vector (cold: one object per bulk call). */

@@ -4,9 +4,11 @@
  * @internal
  */
 import { type Allocator, DoubleFreeError, hex, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
-import { K_BOOL, K_I64, K_U64, valueProblem } from "./kinds.ts";
+import { ELEMENT_KIND, elementValueProblem } from "@offheap/struct";
 import { C_LIST, C_REFS, N_OWNER, SPARE_TAG } from "./layout.ts";
 import { release, rootOf } from "./owners.ts";
+
+const { bool: K_BOOL, i64: K_I64, u64: K_U64 } = ELEMENT_KIND;
 
 export function rejectFreed(operation: string): never {
 	throw new InvalidPointerError(`List.${operation}`, 0, "the list was freed");
@@ -25,7 +27,7 @@ export function rejectValue(
 	value: unknown,
 	strict: boolean,
 ): never {
-	const problem = valueProblem(kind, value, strict) ?? "rejected";
+	const problem = elementValueProblem(kind, value, strict) ?? "rejected";
 	const expected = kind === K_I64 || kind === K_U64 ? "bigint" : kind === K_BOOL ? "boolean" : "number";
 	const message = `List.${operation}: ${problem} (payload type ${typeName})`;
 	throw typeof value === expected ? new RangeError(message) : new TypeError(message);

@@ -5,10 +5,19 @@
  * @internal
  */
 import type { Heap } from "@offheap/core";
-import { heapViews } from "@offheap/struct";
-import { isBigIntKind, isScalarKind, K_BOOL, type ScalarArray, valueProblem, viewOf } from "./kinds.ts";
+import {
+	ELEMENT_KIND,
+	type ElementArray,
+	elementValueProblem,
+	elementView,
+	heapViews,
+	isBigIntElement,
+	isScalarElement,
+} from "@offheap/struct";
 import { W_DATA, W_LENGTH } from "./layout.ts";
 import { rejectCount, rejectValue } from "./reject.ts";
+
+const { bool: K_BOOL } = ELEMENT_KIND;
 
 /** What the bulk operations need from a vector. */
 export interface BulkTarget {
@@ -38,7 +47,7 @@ function lengthOf(operation: string, values: unknown): number {
 	return n;
 }
 
-function isTypedArray(values: unknown): values is ScalarArray {
+function isTypedArray(values: unknown): values is ElementArray {
 	return ArrayBuffer.isView(values) && !(values instanceof DataView);
 }
 
@@ -46,13 +55,13 @@ function isTypedArray(values: unknown): values is ScalarArray {
  * The values of a scalar vector's source, as a typed array of the element kind (or a typed array the
  * element kind's `set` converts from), never one over the heap's buffer.
  */
-function stageScalars(t: BulkTarget, operation: string, values: unknown, n: number): ScalarArray {
+function stageScalars(t: BulkTarget, operation: string, values: unknown, n: number): ElementArray {
 	const kind = t.kind;
-	const view = viewOf(t.heap, kind);
-	const Ctor = view.constructor as new (length: number) => ScalarArray;
+	const view = elementView(t.heap, kind);
+	const Ctor = view.constructor as new (length: number) => ElementArray;
 	if (isTypedArray(values) && kind !== K_BOOL) {
 		const bigSource = values instanceof BigInt64Array || values instanceof BigUint64Array;
-		if (bigSource !== isBigIntKind(kind)) {
+		if (bigSource !== isBigIntElement(kind)) {
 			throw new TypeError(
 				`Vector.${operation}: a ${values.constructor.name} cannot hold ${t.name} elements (${bigSource ? "bigint" : "number"} values)`,
 			);
@@ -70,13 +79,13 @@ function stageScalars(t: BulkTarget, operation: string, values: unknown, n: numb
 			else if (strict && typeof v !== "boolean") rejectValue(operation, t.name, kind, v, strict);
 			out[i] = v ? 1 : 0;
 		} else {
-			if ((strict || isBigIntKind(kind)) && valueProblem(kind, v, strict) !== undefined) {
+			if ((strict || isBigIntElement(kind)) && elementValueProblem(kind, v, strict) !== undefined) {
 				rejectValue(operation, t.name, kind, v, strict);
 			}
 			out[i] = v;
 		}
 	}
-	return out as unknown as ScalarArray;
+	return out as unknown as ElementArray;
 }
 
 /** The bytes of `n` elements of another type, each written by the type (which checks it). */
@@ -89,9 +98,9 @@ function stageOther(t: BulkTarget, values: unknown, n: number): Uint8Array {
 }
 
 /** Writes staged values at element `index` of the storage at `data`. */
-function place(t: BulkTarget, staged: ScalarArray | Uint8Array, data: number, index: number): void {
-	if (isScalarKind(t.kind)) {
-		(viewOf(t.heap, t.kind) as { set(source: ArrayLike<unknown>, offset: number): void }).set(
+function place(t: BulkTarget, staged: ElementArray | Uint8Array, data: number, index: number): void {
+	if (isScalarElement(t.kind)) {
+		(elementView(t.heap, t.kind) as { set(source: ArrayLike<unknown>, offset: number): void }).set(
 			staged as ArrayLike<unknown>,
 			(data >>> t.shift) + index,
 		);
@@ -100,7 +109,7 @@ function place(t: BulkTarget, staged: ScalarArray | Uint8Array, data: number, in
 
 export function pushAll(t: BulkTarget, values: unknown): number {
 	const n = lengthOf("pushMany", values);
-	const staged = isScalarKind(t.kind) ? stageScalars(t, "pushMany", values, n) : stageOther(t, values, n);
+	const staged = isScalarElement(t.kind) ? stageScalars(t, "pushMany", values, n) : stageOther(t, values, n);
 	t.reserve("pushMany", n);
 	const u32 = t.heap.u32;
 	const length = u32[t.hdr + W_LENGTH] as number;
@@ -117,12 +126,12 @@ export function copyInto(t: BulkTarget, values: unknown, offset: number): void {
 	if (offset + n > length) {
 		throw new RangeError(`Vector.copyFrom: ${n} values at offset ${offset} do not fit in length ${length}`);
 	}
-	const staged = isScalarKind(t.kind) ? stageScalars(t, "copyFrom", values, n) : stageOther(t, values, n);
+	const staged = isScalarElement(t.kind) ? stageScalars(t, "copyFrom", values, n) : stageOther(t, values, n);
 	if (n > 0) place(t, staged, u32[t.hdr + W_DATA] as number, offset);
 }
 
 export function sortScalars(
-	array: ScalarArray,
+	array: ElementArray,
 	kind: number,
 	compare: ((a: unknown, b: unknown) => number) | undefined,
 ): void {

@@ -4,14 +4,16 @@
  * @internal
  */
 import { hex, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
-import { describe, K_BOOL, K_I64, K_U64, valueProblem } from "./kinds.ts";
+import { describeValue, ELEMENT_KIND, elementValueProblem } from "@offheap/struct";
+
+const { bool: K_BOOL, i64: K_I64, u64: K_U64 } = ELEMENT_KIND;
 
 export function rejectFreed(operation: string): never {
 	throw new InvalidPointerError(`Vector.${operation}`, 0, "the vector was freed");
 }
 
 export function rejectIndex(operation: string, index: unknown, length: number): never {
-	const shown = typeof index === "number" ? String(index) : describe(index);
+	const shown = typeof index === "number" ? String(index) : describeValue(index);
 	throw new RangeError(
 		`Vector.${operation}: index ${shown} is out of bounds for length ${length}` +
 			(typeof index === "number" && Number.isInteger(index) ? "" : " (not an integer)"),
@@ -19,7 +21,7 @@ export function rejectIndex(operation: string, index: unknown, length: number): 
 }
 
 export function rejectCount(operation: string, what: string, count: unknown): never {
-	throw new RangeError(`Vector.${operation}: ${what} ${describe(count)} is not a non-negative integer`);
+	throw new RangeError(`Vector.${operation}: ${what} ${describeValue(count)} is not a non-negative integer`);
 }
 
 /** Throws the TypeError (wrong JS type) or RangeError (out of range) for a scalar element value. */
@@ -30,7 +32,7 @@ export function rejectValue(
 	value: unknown,
 	strict: boolean,
 ): never {
-	const problem = valueProblem(kind, value, strict) ?? "rejected";
+	const problem = elementValueProblem(kind, value, strict) ?? "rejected";
 	const expected = kind === K_I64 || kind === K_U64 ? "bigint" : kind === K_BOOL ? "boolean" : "number";
 	const message = `Vector.${operation}: ${problem} (element type ${typeName})`;
 	throw typeof value === expected ? new RangeError(message) : new TypeError(message);
