@@ -15,7 +15,8 @@ export default {
 		gitRevision: "main",
 		sourceLinkTemplate: "https://github.com/offheap/offheap/blob/{gitRevision}/{path}#L{line}",
 	},
-	readme: "../README.md",
+	// The landing page; the repository README (with contributor commands) stays on GitHub.
+	readme: "index.md",
 	projectDocuments: [
 		"guides/getting-started.md",
 		"guides/heap.md",
