@@ -117,7 +117,7 @@ export function failAfter(inner: Allocator, n: number): FaultyAllocator {
  * import { failEvery, Heap } from "@offheap/core";
  * const faulty = failEvery(new Heap(), 3);
  * const results = [1, 2, 3, 4, 5, 6].map(() => faulty.malloc(8) !== 0);
- * console.log(results); // [true, true, false, true, true, false]
+ * console.log(results); // [ true, true, false, true, true, false ]
  * ```
  */
 export function failEvery(inner: Allocator, n: number): FaultyAllocator {

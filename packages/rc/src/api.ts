@@ -40,7 +40,7 @@ export interface ValueType {
  * };
  * const space = new RcSpace(new Heap());
  * const Link = space.kind({ name: "Link", type: { size: 4, align: 4 }, drop: dropLink });
- * console.log(Link.name); // "Link"
+ * console.log(Link.name); // Link
  * ```
  */
 export type DropHook = (ptr: Ptr, space: RcSpace) => void;

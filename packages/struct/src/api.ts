@@ -165,7 +165,7 @@ export type Infer<T> = T extends { read(heap: HeapViews, ptr: number): infer V }
  * import { f32, u32, union, type WriteValue } from "@offheap/struct";
  * const Bits = union("Bits", { f: f32, u: u32 });
  * const w: WriteValue<typeof Bits> = { f: 1 };
- * console.log(Object.keys(w)); // ["f"]
+ * console.log(Object.keys(w)); // [ 'f' ]
  * ```
  */
 export type WriteValue<T> = T extends { write(heap: HeapViews, ptr: number, value: infer W): void }
@@ -546,7 +546,7 @@ export type StructView<F extends Fields, T extends Type = StructType<F>> = strin
  * const heap = new Heap();
  * const m: ArrayView<typeof f32, 4> = Mat.view(heap, heap.alloc(Mat.size));
  * m.set(3, 1);
- * console.log(m.length, [...m]); // 4 [0, 0, 0, 1]
+ * console.log(m.length, [...m]); // 4 [ 0, 0, 0, 1 ]
  * ```
  */
 export interface ArrayView<E extends Type, N extends number = number> extends ViewBase<ArrayType<E, N>> {

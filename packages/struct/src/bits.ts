@@ -102,7 +102,7 @@ export class PadBits {
  * ```ts
  * import { bits, struct, u8 } from "@offheap/struct";
  * const Color = struct("Color", { r: bits(u8, 5), g: bits(u8, 6), b: bits(u8, 5) });
- * console.log(Color.size, Color.fields.map((f) => f.offset * 8 + (f.bitOffset ?? 0))); // 3 [0, 8, 16]
+ * console.log(Color.size, Color.fields.map((f) => f.offset * 8 + (f.bitOffset ?? 0))); // 3 [ 0, 8, 16 ]
  * ```
  */
 export function bits<V extends BitFieldValue>(base: ScalarType<V, BitFieldBase>, width: number): BitField<V> {

@@ -39,7 +39,7 @@ const SHIFT = [3, 2, 2, 2, 0, 0, 1, 1, 0, 3, 3];
  * ```ts
  * import { elementKind, elementViewName, type ElementViewName, bool } from "@offheap/struct";
  * const name: ElementViewName = elementViewName(elementKind(bool));
- * console.log(name); // "u8"
+ * console.log(name); // u8
  * ```
  */
 export type ElementViewName = "f64" | "f32" | "i32" | "u32" | "u8" | "i8" | "u16" | "i16" | "i64" | "u64";
@@ -112,7 +112,7 @@ export function elementShift(kind: number): number {
  * @example
  * ```ts
  * import { elementKind, elementViewName, i64 } from "@offheap/struct";
- * console.log(elementViewName(elementKind(i64))); // "i64"
+ * console.log(elementViewName(elementKind(i64))); // i64
  * ```
  */
 export function elementViewName(kind: number): ElementViewName {
@@ -196,7 +196,7 @@ const INT_RANGE: { readonly [kind: number]: readonly [number, number] } = {
  * @example
  * ```ts
  * import { elementKind, elementNumberRange, u8 } from "@offheap/struct";
- * console.log(elementNumberRange(elementKind(u8))); // [0, 255, true]
+ * console.log(elementNumberRange(elementKind(u8))); // [ 0, 255, true ]
  * ```
  */
 export function elementNumberRange(kind: number): readonly [number, number, boolean] {
@@ -216,7 +216,7 @@ export function elementNumberRange(kind: number): readonly [number, number, bool
  * @example
  * ```ts
  * import { elementKind, elementValueProblem, u8 } from "@offheap/struct";
- * console.log(elementValueProblem(elementKind(u8), 256, true)); // "256 is not an integer in [0, 255]"
+ * console.log(elementValueProblem(elementKind(u8), 256, true)); // 256 is not an integer in [0, 255]
  * console.log(elementValueProblem(elementKind(u8), 256, false)); // undefined
  * ```
  */

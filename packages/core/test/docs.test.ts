@@ -1,0 +1,3 @@
+import { describeDocumentation } from "@offheap/test-support/examples";
+
+describeDocumentation("core", ["getting-started.md", "heap.md"], 20);

@@ -1,0 +1,3 @@
+import { describeDocumentation } from "@offheap/test-support/examples";
+
+describeDocumentation("struct", ["struct-layouts.md"], 40);
