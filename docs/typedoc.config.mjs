@@ -27,6 +27,7 @@ export default {
 		"guides/pools.md",
 		"guides/reference-counting.md",
 		"guides/fixed-budget-games.md",
+		"guides/demo.md",
 		"guides/debugging.md",
 		"guides/performance.md",
 	],
