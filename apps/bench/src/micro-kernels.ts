@@ -5,7 +5,7 @@
  */
 import { Heap } from "@offheap/core";
 import { MemPool } from "@thi.ng/malloc";
-import { OFFHEAP_OPTIONS, THING_POOL_BYTES } from "./replay.ts";
+import { CHUNK, OFFHEAP_OPTIONS, THING_POOL_BYTES } from "./replay.ts";
 
 export interface MicroRun {
 	ms: number;
@@ -81,7 +81,7 @@ export function lifoBaseline(n: number): MicroRun {
 
 export function churnOffheap(plan: ChurnPlan, steps: number): MicroRun {
 	const heap = new Heap(OFFHEAP_OPTIONS);
-	const { init, slot, size } = plan;
+	const { init } = plan;
 	const live = init.length;
 	const ptrs = new Int32Array(live);
 	const tags = new Uint8Array(live);
@@ -94,7 +94,25 @@ export function churnOffheap(plan: ChurnPlan, steps: number): MicroRun {
 		if (p + init[j] > footprint) footprint = p + init[j];
 	}
 	const t0 = performance.now();
-	for (let k = 0; k < steps; k++) {
+	for (let from = 0; from < steps; from += CHUNK) {
+		footprint = churnOffheapSteps(heap, ptrs, tags, plan, from, Math.min(steps, from + CHUNK), footprint);
+	}
+	return { ms: performance.now() - t0, footprint };
+}
+
+/** Steps `from` to `to` of {@link churnOffheap} (in chunks, like the replays); returns the footprint. */
+function churnOffheapSteps(
+	heap: Heap,
+	ptrs: Int32Array,
+	tags: Uint8Array,
+	plan: ChurnPlan,
+	from: number,
+	to: number,
+	fp: number,
+): number {
+	const { slot, size } = plan;
+	let footprint = fp;
+	for (let k = from; k < to; k++) {
 		const j = slot[k];
 		const s = size[k];
 		const old = ptrs[j];
@@ -106,13 +124,13 @@ export function churnOffheap(plan: ChurnPlan, steps: number): MicroRun {
 		ptrs[j] = p;
 		if (p + s > footprint) footprint = p + s;
 	}
-	return { ms: performance.now() - t0, footprint };
+	return footprint;
 }
 
 export function churnThing(plan: ChurnPlan, steps: number): MicroRun {
 	const pool = new MemPool({ size: THING_POOL_BYTES });
 	const u8 = new Uint8Array(pool.buf);
-	const { init, slot, size } = plan;
+	const { init } = plan;
 	const live = init.length;
 	const ptrs = new Int32Array(live);
 	const tags = new Uint8Array(live);
@@ -125,7 +143,26 @@ export function churnThing(plan: ChurnPlan, steps: number): MicroRun {
 		if (p + init[j] > footprint) footprint = p + init[j];
 	}
 	const t0 = performance.now();
-	for (let k = 0; k < steps; k++) {
+	for (let from = 0; from < steps; from += CHUNK) {
+		footprint = churnThingSteps(pool, u8, ptrs, tags, plan, from, Math.min(steps, from + CHUNK), footprint);
+	}
+	return { ms: performance.now() - t0, footprint };
+}
+
+/** Steps `from` to `to` of {@link churnThing}; returns the footprint. */
+function churnThingSteps(
+	pool: MemPool,
+	u8: Uint8Array,
+	ptrs: Int32Array,
+	tags: Uint8Array,
+	plan: ChurnPlan,
+	from: number,
+	to: number,
+	fp: number,
+): number {
+	const { slot, size } = plan;
+	let footprint = fp;
+	for (let k = from; k < to; k++) {
 		const j = slot[k];
 		const s = size[k];
 		const old = ptrs[j];
@@ -138,11 +175,11 @@ export function churnThing(plan: ChurnPlan, steps: number): MicroRun {
 		ptrs[j] = p;
 		if (p + s > footprint) footprint = p + s;
 	}
-	return { ms: performance.now() - t0, footprint };
+	return footprint;
 }
 
 export function churnBaseline(plan: ChurnPlan, steps: number): MicroRun {
-	const { init, slot, size } = plan;
+	const { init } = plan;
 	const live = init.length;
 	const blocks: Uint8Array[] = [];
 	const tags = new Uint8Array(live);
@@ -152,7 +189,22 @@ export function churnBaseline(plan: ChurnPlan, steps: number): MicroRun {
 		blocks.push(b);
 	}
 	const t0 = performance.now();
-	for (let k = 0; k < steps; k++) {
+	for (let from = 0; from < steps; from += CHUNK) {
+		churnBaselineSteps(blocks, tags, plan, from, Math.min(steps, from + CHUNK));
+	}
+	return { ms: performance.now() - t0, footprint: 0 };
+}
+
+/** Steps `from` to `to` of {@link churnBaseline}. */
+function churnBaselineSteps(
+	blocks: Uint8Array[],
+	tags: Uint8Array,
+	plan: ChurnPlan,
+	from: number,
+	to: number,
+): void {
+	const { slot, size } = plan;
+	for (let k = from; k < to; k++) {
 		const j = slot[k];
 		if (blocks[j]?.[0] !== tags[j])
 			throw broken("baseline churn", `block in slot ${j} corrupted at step ${k}`);
@@ -160,7 +212,6 @@ export function churnBaseline(plan: ChurnPlan, steps: number): MicroRun {
 		b[0] = tags[j] = tagOf(k);
 		blocks[j] = b;
 	}
-	return { ms: performance.now() - t0, footprint: 0 };
 }
 
 // ------------------------------------------------------------------- fragmentation

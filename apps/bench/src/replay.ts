@@ -4,7 +4,12 @@
  *
  * Every kernel stamps each block on allocation and verifies it on free and realloc (see `stamp.ts`),
  * checks that calloc memory reads zero and that no allocation returns NULL, and throws on any failure.
- * Only the loop is timed: creating the allocator and the id table is not.
+ * Each keeps its blocks in a table indexed by the trace's dense handle slots ({@link Trace.slot}): an
+ * Int32Array of pointers for offheap and @thi.ng/malloc, an array of `Uint8Array` for the baseline.
+ * Only the loop is timed: creating the allocator and the handle table is not. The loop is a function of
+ * its own, called on chunks of {@link CHUNK} operations: V8 then compiles it as an ordinary hot function
+ * whose code survives the GC between runs, instead of compiling it on the stack (OSR) at the start of
+ * every run while the first thousands of operations run unoptimized. All three kernels do the same.
  */
 import { Heap } from "@offheap/core";
 import { MemPool } from "@thi.ng/malloc";
@@ -26,6 +31,9 @@ export const OFFHEAP_OPTIONS = { initialBytes: 1 << 20, maxBytes: 1 << 30 } as c
 /** Size of the fixed buffer given to @thi.ng/malloc (it cannot grow). */
 export const THING_POOL_BYTES = 64 << 20;
 
+/** Operations per call of a replay loop. */
+export const CHUNK = 65536;
+
 function fail(kind: string, trace: Trace, i: number, what: string): Error {
 	return new Error(`${kind} replay of ${trace.name}: ${what} at operation ${i + 1}`);
 }
@@ -33,25 +41,48 @@ function fail(kind: string, trace: Trace, i: number, what: string): Error {
 /** Replays the first `ops` operations of `trace` on a fresh offheap `Heap`. */
 export function replayOffheap(trace: Trace, ops: number): ReplayRun {
 	const heap = new Heap(OFFHEAP_OPTIONS);
-	const ptrs = new Int32Array(trace.idCount);
-	const { op, id, arg, size, blockSize } = trace;
-	let u8 = heap.u8;
-	let u32 = heap.u32;
+	const ptrs = new Int32Array(trace.slotCount);
 	let footprint = 0;
 	const t0 = performance.now();
-	for (let i = 0; i < ops; i++) {
+	for (let from = 0; from < ops; from += CHUNK) {
+		footprint = offheapLoop(heap, ptrs, trace, from, Math.min(ops, from + CHUNK), footprint);
+	}
+	const ms = performance.now() - t0;
+	const st = heap.stats();
+	return {
+		ms,
+		footprint,
+		extra: { highWaterBytes: st.highWaterBytes, heapBytes: st.heapBytes, liveBlocks: st.liveBlocks },
+	};
+}
+
+/** Operations `from` to `to` of {@link replayOffheap}; returns the footprint so far. */
+function offheapLoop(
+	heap: Heap,
+	ptrs: Int32Array,
+	trace: Trace,
+	from: number,
+	to: number,
+	fp: number,
+): number {
+	const { op, id, arg, size, slot, oldSize } = trace;
+	let u8 = heap.u8;
+	let u32 = heap.u32;
+	let footprint = fp;
+	for (let i = from; i < to; i++) {
 		const o = op[i];
 		const a = id[i];
+		const j = slot[i];
 		if (o === OP_FREE) {
-			const p = ptrs[a];
-			const s = blockSize[a];
+			const p = ptrs[j];
+			const s = oldSize[i];
 			if (!stampOk(u8, u32, p, s, stampOf(a), s)) throw fail("offheap", trace, i, `block ${a} corrupted`);
 			heap.free(p);
 		} else if (o === OP_REALLOC) {
 			const b = arg[i];
 			const s = size[i];
-			const old = blockSize[a];
-			const q = heap.realloc(ptrs[a], s);
+			const old = oldSize[i];
+			const q = heap.realloc(ptrs[j], s);
 			if (q === 0) throw fail("offheap", trace, i, `realloc to ${s} B returned NULL`);
 			u8 = heap.u8;
 			u32 = heap.u32;
@@ -59,7 +90,7 @@ export function replayOffheap(trace: Trace, ops: number): ReplayRun {
 				throw fail("offheap", trace, i, `realloc lost the contents of block ${a}`);
 			}
 			stamp(u8, u32, q, s, stampOf(b));
-			ptrs[b] = q;
+			ptrs[j] = q;
 			if (q + s > footprint) footprint = q + s;
 		} else {
 			const s = size[i];
@@ -72,17 +103,11 @@ export function replayOffheap(trace: Trace, ops: number): ReplayRun {
 				throw fail("offheap", trace, i, "calloc memory not zero");
 			if (o === OP_MEMALIGN && p % arg[i] !== 0) throw fail("offheap", trace, i, `misaligned block ${p}`);
 			stamp(u8, u32, p, s, stampOf(a));
-			ptrs[a] = p;
+			ptrs[j] = p;
 			if (p + s > footprint) footprint = p + s;
 		}
 	}
-	const ms = performance.now() - t0;
-	const st = heap.stats();
-	return {
-		ms,
-		footprint,
-		extra: { highWaterBytes: st.highWaterBytes, heapBytes: st.heapBytes, liveBlocks: st.liveBlocks },
-	};
+	return footprint;
 }
 
 /**
@@ -92,32 +117,53 @@ export function replayOffheap(trace: Trace, ops: number): ReplayRun {
  */
 export function replayThing(trace: Trace, ops: number): ReplayRun {
 	const pool = new MemPool({ size: THING_POOL_BYTES });
-	const ptrs = new Int32Array(trace.idCount);
-	const { op, id, arg, size, blockSize } = trace;
+	const ptrs = new Int32Array(trace.slotCount);
 	const u8 = new Uint8Array(pool.buf);
 	const u32 = new Uint32Array(pool.buf);
 	let footprint = 0;
 	const t0 = performance.now();
-	for (let i = 0; i < ops; i++) {
+	for (let from = 0; from < ops; from += CHUNK) {
+		footprint = thingLoop(pool, u8, u32, ptrs, trace, from, Math.min(ops, from + CHUNK), footprint);
+	}
+	const ms = performance.now() - t0;
+	const st = pool.stats();
+	return { ms, footprint, extra: { usedBlocks: st.used.count, usedBytes: st.used.size, top: st.top } };
+}
+
+/** Operations `from` to `to` of {@link replayThing}; returns the footprint so far. */
+function thingLoop(
+	pool: MemPool,
+	u8: Uint8Array,
+	u32: Uint32Array,
+	ptrs: Int32Array,
+	trace: Trace,
+	from: number,
+	to: number,
+	fp: number,
+): number {
+	const { op, id, arg, size, slot, oldSize } = trace;
+	let footprint = fp;
+	for (let i = from; i < to; i++) {
 		const o = op[i];
 		const a = id[i];
+		const j = slot[i];
 		if (o === OP_FREE) {
-			const p = ptrs[a];
-			const s = blockSize[a];
+			const p = ptrs[j];
+			const s = oldSize[i];
 			if (!stampOk(u8, u32, p, s, stampOf(a), s))
 				throw fail("@thi.ng/malloc", trace, i, `block ${a} corrupted`);
 			if (!pool.free(p)) throw fail("@thi.ng/malloc", trace, i, `free of live block ${a} failed`);
 		} else if (o === OP_REALLOC) {
 			const b = arg[i];
 			const s = size[i];
-			const old = blockSize[a];
-			const q = pool.realloc(ptrs[a], s === 0 ? 1 : s);
+			const old = oldSize[i];
+			const q = pool.realloc(ptrs[j], s === 0 ? 1 : s);
 			if (q === 0) throw fail("@thi.ng/malloc", trace, i, `realloc to ${s} B returned NULL`);
 			if (!stampOk(u8, u32, q, old, stampOf(a), Math.min(s, old))) {
 				throw fail("@thi.ng/malloc", trace, i, `realloc lost the contents of block ${a}`);
 			}
 			stamp(u8, u32, q, s, stampOf(b));
-			ptrs[b] = q;
+			ptrs[j] = q;
 			if (q + s > footprint) footprint = q + s;
 		} else {
 			const s = size[i];
@@ -126,55 +172,76 @@ export function replayThing(trace: Trace, ops: number): ReplayRun {
 			if (o === OP_CALLOC && !zeroOk(u8, u32, p, s))
 				throw fail("@thi.ng/malloc", trace, i, "calloc memory not zero");
 			stamp(u8, u32, p, s, stampOf(a));
-			ptrs[a] = p;
+			ptrs[j] = p;
 			if (p + s > footprint) footprint = p + s;
 		}
 	}
-	const ms = performance.now() - t0;
-	const st = pool.stats();
-	return { ms, footprint, extra: { usedBlocks: st.used.count, usedBytes: st.used.size, top: st.top } };
+	return footprint;
 }
 
+/** Stands for a freed slot in the baseline's table, keeping the array monomorphic. */
+const EMPTY = new Uint8Array(0);
+
 /**
- * Replays the first `ops` operations of `trace` with plain JS: one `Uint8Array` per block, kept in a
- * `Map` by id; free drops it, realloc copies the preserved prefix into a new array.
+ * Replays the first `ops` operations of `trace` with plain JS: one `Uint8Array` per block, kept in an
+ * array by dense slot like the other kernels' pointers; free drops it, realloc copies the preserved
+ * prefix into a new array.
  */
 export function replayBaseline(trace: Trace, ops: number): ReplayRun {
-	const blocks = new Map<number, Uint8Array>();
-	const { op, id, arg, size, blockSize } = trace;
+	const blocks: Uint8Array[] = [];
+	for (let j = 0; j < trace.slotCount; j++) blocks.push(EMPTY);
+	let live = 0;
 	const t0 = performance.now();
-	for (let i = 0; i < ops; i++) {
+	for (let from = 0; from < ops; from += CHUNK) {
+		live = baselineLoop(blocks, trace, from, Math.min(ops, from + CHUNK), live);
+	}
+	const ms = performance.now() - t0;
+	return { ms, footprint: 0, extra: { liveBlocks: live } };
+}
+
+/** Operations `from` to `to` of {@link replayBaseline}; returns the number of live blocks. */
+function baselineLoop(
+	blocks: Uint8Array[],
+	trace: Trace,
+	from: number,
+	to: number,
+	liveBefore: number,
+): number {
+	const { op, id, arg, size, slot, oldSize } = trace;
+	let live = liveBefore;
+	for (let i = from; i < to; i++) {
 		const o = op[i];
 		const a = id[i];
+		const j = slot[i];
 		if (o === OP_FREE) {
-			const blk = blocks.get(a);
-			const s = blockSize[a];
-			if (blk === undefined || !stampBytesOk(blk, s, stampOf(a), s)) {
+			const blk = blocks[j];
+			const s = oldSize[i];
+			if (blk === undefined || blk === EMPTY || !stampBytesOk(blk, s, stampOf(a), s)) {
 				throw fail("baseline", trace, i, `block ${a} corrupted`);
 			}
-			blocks.delete(a);
+			blocks[j] = EMPTY;
+			live--;
 		} else if (o === OP_REALLOC) {
 			const b = arg[i];
 			const s = size[i];
-			const old = blockSize[a];
-			const blk = blocks.get(a);
-			if (blk === undefined) throw fail("baseline", trace, i, `block ${a} missing`);
+			const old = oldSize[i];
+			const blk = blocks[j];
+			if (blk === undefined || blk === EMPTY) throw fail("baseline", trace, i, `block ${a} missing`);
 			const next = new Uint8Array(s);
 			next.set(s < old ? blk.subarray(0, s) : blk);
 			if (!stampBytesOk(next, old, stampOf(a), Math.min(s, old))) {
 				throw fail("baseline", trace, i, `realloc lost the contents of block ${a}`);
 			}
 			stampBytes(next, s, stampOf(b));
-			blocks.delete(a);
-			blocks.set(b, next);
+			blocks[j] = next;
 		} else {
 			const s = size[i];
 			const blk = new Uint8Array(s);
 			if (o === OP_CALLOC && !zeroBytesOk(blk, s)) throw fail("baseline", trace, i, "calloc memory not zero");
 			stampBytes(blk, s, stampOf(a));
-			blocks.set(a, blk);
+			blocks[j] = blk;
+			live++;
 		}
 	}
-	const ms = performance.now() - t0;
-	return { ms, footprint: 0, extra: { liveBlocks: blocks.size } };
+	return live;
 }

@@ -37,6 +37,16 @@ export interface Trace {
 	readonly blockSize: Uint32Array;
 	/** Largest id + 1: the length of an id-indexed table. */
 	readonly idCount: number;
+	/**
+	 * Dense handle slot of operation `i`'s block: ids are renamed once, before any replay, to the
+	 * smallest slot free at that point, so a handle table needs only `slotCount` entries (the peak live
+	 * blocks) instead of `idCount`. A realloc's new block takes the slot of its old one.
+	 */
+	readonly slot: Int32Array;
+	/** Handle slots in use at most at once: the length of a slot-indexed table. */
+	readonly slotCount: number;
+	/** Requested size of the block a free or realloc gives up (`blockSize[id[i]]`), 0 otherwise. */
+	readonly oldSize: Uint32Array;
 	readonly counts: {
 		malloc: number;
 		calloc: number;
@@ -160,9 +170,59 @@ export function parseTrace(text: Uint8Array, name: string): Trace {
 		if (o === OP_REALLOC) blockSize[arg[i]] = size[i];
 		else if (o !== OP_FREE) blockSize[id[i]] = size[i];
 	}
-	const trace: Trace = { name, length: n, op, id, arg, size, blockSize, idCount, counts };
+	const trace: Trace = {
+		name,
+		length: n,
+		op,
+		id,
+		arg,
+		size,
+		blockSize,
+		idCount,
+		counts,
+		...denseSlots(op, id, arg, blockSize, n, idCount),
+	};
 	traceUsage(trace, n); // validates that every free and realloc names a live block
 	return trace;
+}
+
+/**
+ * Renames block ids to dense handle slots (see {@link Trace.slot}), untimed and the same for every
+ * allocator: a replay then keeps its handles in a table of the peak live size, like a program keeps its
+ * pointers in its own data structures, instead of in a sparse table of every id ever used.
+ */
+function denseSlots(
+	op: Uint8Array,
+	id: Int32Array,
+	arg: Int32Array,
+	blockSize: Uint32Array,
+	n: number,
+	idCount: number,
+): { slot: Int32Array; slotCount: number; oldSize: Uint32Array } {
+	const slot = new Int32Array(n);
+	const oldSize = new Uint32Array(n);
+	const slotOfId = new Int32Array(idCount).fill(-1);
+	const freeSlots = new Int32Array(idCount);
+	let freeCount = 0;
+	let slotCount = 0;
+	for (let i = 0; i < n; i++) {
+		const o = op[i];
+		const a = id[i] as number;
+		if (o === OP_FREE || o === OP_REALLOC) {
+			// A block that is not live is reported by traceUsage, with its line; slot 0 stands in here.
+			const s = Math.max(slotOfId[a] as number, 0);
+			slot[i] = s;
+			oldSize[i] = blockSize[a] as number;
+			slotOfId[a] = -1;
+			if (o === OP_FREE) freeSlots[freeCount++] = s;
+			else slotOfId[arg[i] as number] = s;
+		} else {
+			const s = freeCount > 0 ? (freeSlots[--freeCount] as number) : slotCount++;
+			slot[i] = s;
+			slotOfId[a] = s;
+		}
+	}
+	return { slot, slotCount: Math.max(slotCount, 1), oldSize };
 }
 
 /**

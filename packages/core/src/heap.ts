@@ -25,6 +25,7 @@ const {
 	MAGIC,
 	MAX_HEAP_BYTES,
 	MERGED_TAG,
+	MIN_HEAP_BYTES,
 	MIN_BLOCK,
 	PAGE,
 	PREV_FREE,
@@ -59,6 +60,15 @@ interface OpenOptions extends HeapOptions {
 	[OPEN]?: boolean;
 	memory?: WebAssembly.Memory;
 }
+
+/**
+ * The smallest heap, made once on first use and never freed, so that the hidden class of heaps stays
+ * alive. V8 holds that class only weakly: when a GC finds no heap alive (a program that makes a heap per
+ * task and drops it), it discards the class and with it the optimized code of malloc and free, and the
+ * next heap runs unoptimized until V8 compiles them again (measured: the first 50k operations of a run
+ * took 4–5× as long). `null` while it is being made.
+ */
+let shapeKeeper: Heap | null | undefined;
 
 function isWasmMemory(value: unknown): value is WebAssembly.Memory {
 	return typeof WebAssembly === "object" && value instanceof WebAssembly.Memory;
@@ -194,6 +204,10 @@ export class Heap implements Allocator {
 		} else {
 			this.format(heapBytes, maxBytes, growth, options.buffer !== undefined);
 		}
+		if (shapeKeeper === undefined) {
+			shapeKeeper = null;
+			shapeKeeper = new Heap({ initialBytes: MIN_HEAP_BYTES, maxBytes: MIN_HEAP_BYTES });
+		}
 		const checked = options.checked ?? false;
 		this.checker =
 			checked === false
@@ -283,8 +297,20 @@ export class Heap implements Allocator {
 	malloc(size: number, align?: number): Ptr {
 		if (size >>> 0 !== size || size > MAX_HEAP_BYTES) return rejectSize("malloc", size);
 		if (align !== undefined && align !== 8) return this.mallocAligned(size, align);
-		const bytes = (size + 11) & SIZE_MASK;
-		return this.allocBlock(Math.max(bytes, MIN_BLOCK));
+		const bytes = size < 5 ? MIN_BLOCK : (size + 11) & SIZE_MASK;
+		if (bytes >= 512) return this.allocBlock(bytes);
+		// Fast path, small enough for V8 to inline into the caller: every block of a class below 512 B has
+		// exactly the class's size (its class is bytes / 8), so the head is taken whole, without search
+		// or split.
+		const u32 = this.u32;
+		const block = u32[W_HEADS + (bytes >>> 3)];
+		if (block === 0) return this.allocBlock(bytes);
+		popSmall(u32, block, bytes);
+		const used = u32[W_USED_BYTES] + bytes;
+		u32[W_USED_BYTES] = used;
+		if (used > u32[W_PEAK_USED]) u32[W_PEAK_USED] = used;
+		count(u32, W_ALLOCATIONS);
+		return block + HEADER;
 	}
 
 	/**
@@ -336,10 +362,11 @@ export class Heap implements Allocator {
 
 	/** Takes a block of exactly `bytes` (a valid block size) from a size class or from the top. */
 	private allocBlock(bytes: number): Ptr {
-		// The list and bitmap updates below are written out in place rather than called: V8's inlining
-		// budget does not reach them from a caller's loop, and the calls cost a third of the time (measured).
+		// Search and split are written out in place rather than called: V8's inlining budget does not reach
+		// helpers from a caller's loop through this function (only the tiny class-bitmap helpers get
+		// inlined here), and calls cost a third of the time when it was measured.
 		const u32 = this.u32;
-		let bin = bytes < 256 ? bytes >>> 3 : binLarge(bytes);
+		let bin = bytes < 512 ? bytes >>> 3 : binLarge(bytes);
 		let block = u32[W_HEADS + bin];
 		if (block === 0 || (u32[block >>> 2] & SIZE_MASK) < bytes) {
 			// Every block of a higher class fits: take the first non-empty one.
@@ -358,13 +385,7 @@ export class Heap implements Allocator {
 		// Unlink the head of its class.
 		const next = u32[(block + 4) >>> 2];
 		u32[W_HEADS + bin] = next;
-		if (next !== 0) u32[(next + 8) >>> 2] = 0;
-		else {
-			const fl = bin >>> 5;
-			const slMap = u32[W_SL_MAPS + fl] & ~(1 << (bin & 31));
-			u32[W_SL_MAPS + fl] = slMap;
-			if (slMap === 0) u32[W_FL_MAP] &= ~(1 << fl);
-		}
+		if (next === 0) clearClass(u32, bin);
 		const size = u32[block >>> 2] & SIZE_MASK;
 		const rest = size - bytes;
 		if (rest >= MIN_BLOCK) {
@@ -374,16 +395,11 @@ export class Heap implements Allocator {
 			u32[(r + rest - 4) >>> 2] = rest;
 			const p = r + HEADER;
 			u32[this.bitmapBase + (p >>> 8)] |= 1 << ((p >>> 3) & 31);
-			const restBin = rest < 256 ? rest >>> 3 : binLarge(rest);
+			const restBin = rest < 512 ? rest >>> 3 : binLarge(rest);
 			const head = u32[W_HEADS + restBin];
 			u32[(r + 4) >>> 2] = head;
-			u32[(r + 8) >>> 2] = 0;
 			if (head !== 0) u32[(head + 8) >>> 2] = r;
-			else {
-				const fl = restBin >>> 5;
-				u32[W_SL_MAPS + fl] |= 1 << (restBin & 31);
-				u32[W_FL_MAP] |= 1 << fl;
-			}
+			else setClass(u32, restBin);
 			u32[W_HEADS + restBin] = r;
 			u32[block >>> 2] = bytes;
 		} else {
@@ -502,7 +518,7 @@ export class Heap implements Allocator {
 	/** Size class of a block that fits `bytes`, or -1 when only the top is left. */
 	private firstFit(bytes: number): number {
 		const u32 = this.u32;
-		let bin = bytes < 256 ? bytes >>> 3 : binLarge(bytes);
+		let bin = bytes < 512 ? bytes >>> 3 : binLarge(bytes);
 		const head = u32[W_HEADS + bin];
 		if (head !== 0 && (u32[head >>> 2] & SIZE_MASK) >= bytes) return bin;
 		bin += 1;
@@ -535,16 +551,33 @@ export class Heap implements Allocator {
 	free(ptr: Ptr): void {
 		if (ptr === 0) return;
 		const u32 = this.u32;
-		if (ptr >>> 0 !== ptr || (ptr & 7) !== 0 || ptr < FIRST_PTR || ptr >= this.arenaEnd) {
+		const block = ptr - HEADER;
+		// One test for every bad pointer, short-circuited so that the bitmap is read only for an aligned
+		// pointer inside the arena; kept small so that V8 inlines free into its callers.
+		if (
+			ptr >>> 0 !== ptr ||
+			(ptr & 7) !== 0 ||
+			ptr < FIRST_PTR ||
+			ptr >= this.arenaEnd ||
+			((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 ||
+			(u32[block >>> 2] & FREE) !== 0
+		) {
 			rejectPointer("free", ptr, u32, this.arenaEnd);
 		}
-		const header = u32[(ptr - HEADER) >>> 2];
-		if (((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 || (header & FREE) !== 0) {
-			rejectPointer("free", ptr, u32, this.arenaEnd);
-		}
-		u32[W_USED_BYTES] -= header & SIZE_MASK;
+		const header = u32[block >>> 2];
+		const size = header & SIZE_MASK;
+		u32[W_USED_BYTES] -= size;
 		count(u32, W_FREES);
-		this.release(ptr - HEADER, header);
+		const right = block + size;
+		const rightHeader = u32[right >>> 2];
+		// Fast path: neither neighbour is free (nor the top), so nothing merges and the block is pushed
+		// on its class as it is. The top's header has FREE set unless the top is empty, at arenaEnd.
+		if (((header | rightHeader) & (FREE | PREV_FREE)) !== 0 || right === this.arenaEnd) {
+			this.release(block, header);
+		} else {
+			u32[right >>> 2] = rightHeader | PREV_FREE;
+			pushFree(u32, block, size);
+		}
 	}
 
 	/**
@@ -571,7 +604,8 @@ export class Heap implements Allocator {
 
 	/** Turns the used block at `block` (with header `header`) into free space, merging both neighbours. */
 	private release(block: number, header: number): void {
-		// Like allocBlock, the list and bitmap updates are written out in place (see there why).
+		// Like allocBlock, the merges are written out in place (see there why); unlinkFree is small enough
+		// for V8 to inline.
 		const u32 = this.u32;
 		const bitmapBase = this.bitmapBase;
 		let size = header & SIZE_MASK;
@@ -581,15 +615,7 @@ export class Heap implements Allocator {
 			// Merge with the free left neighbour: unlink it, and unmark this block's start.
 			const leftSize = u32[(block - 4) >>> 2];
 			const left = block - leftSize;
-			const next = u32[(left + 4) >>> 2];
-			const prev = u32[(left + 8) >>> 2];
-			if (next !== 0) u32[(next + 8) >>> 2] = prev;
-			if (prev !== 0) u32[(prev + 4) >>> 2] = next;
-			else {
-				const bin = leftSize < 256 ? leftSize >>> 3 : binLarge(leftSize);
-				u32[W_HEADS + bin] = next;
-				if (next === 0) this.clearClass(bin);
-			}
+			unlinkFree(u32, left, leftSize);
 			const p = block + HEADER;
 			u32[bitmapBase + (p >>> 8)] &= ~(1 << ((p >>> 3) & 31));
 			u32[block >>> 2] = MERGED_TAG;
@@ -614,15 +640,7 @@ export class Heap implements Allocator {
 		if ((rightHeader & FREE) !== 0) {
 			// Merge with the free right neighbour: unlink it, and unmark its start.
 			const rightSize = rightHeader & SIZE_MASK;
-			const next = u32[(right + 4) >>> 2];
-			const prev = u32[(right + 8) >>> 2];
-			if (next !== 0) u32[(next + 8) >>> 2] = prev;
-			if (prev !== 0) u32[(prev + 4) >>> 2] = next;
-			else {
-				const bin = rightSize < 256 ? rightSize >>> 3 : binLarge(rightSize);
-				u32[W_HEADS + bin] = next;
-				if (next === 0) this.clearClass(bin);
-			}
+			unlinkFree(u32, right, rightSize);
 			const p = right + HEADER;
 			u32[bitmapBase + (p >>> 8)] &= ~(1 << ((p >>> 3) & 31));
 			u32[right >>> 2] = MERGED_TAG;
@@ -634,16 +652,11 @@ export class Heap implements Allocator {
 		u32[block >>> 2] = size | FREE;
 		u32[(block + size - 4) >>> 2] = size;
 		// Push the merged block on its class.
-		const bin = size < 256 ? size >>> 3 : binLarge(size);
+		const bin = size < 512 ? size >>> 3 : binLarge(size);
 		const head = u32[W_HEADS + bin];
 		u32[(block + 4) >>> 2] = head;
-		u32[(block + 8) >>> 2] = 0;
 		if (head !== 0) u32[(head + 8) >>> 2] = block;
-		else {
-			const fl = bin >>> 5;
-			u32[W_SL_MAPS + fl] |= 1 << (bin & 31);
-			u32[W_FL_MAP] |= 1 << fl;
-		}
+		else setClass(u32, bin);
 		u32[W_HEADS + bin] = block;
 		u32[W_BINNED_BLOCKS] = binned + 1;
 	}
@@ -767,39 +780,17 @@ export class Heap implements Allocator {
 	/** Pushes the free block `block` of `size` bytes on the list of its class. */
 	private link(block: number, size: number): void {
 		const u32 = this.u32;
-		const bin = size < 256 ? size >>> 3 : binLarge(size);
+		const bin = size < 512 ? size >>> 3 : binLarge(size);
 		const head = u32[W_HEADS + bin];
 		u32[(block + 4) >>> 2] = head;
-		u32[(block + 8) >>> 2] = 0;
 		if (head !== 0) u32[(head + 8) >>> 2] = block;
-		else {
-			const fl = bin >>> 5;
-			u32[W_SL_MAPS + fl] |= 1 << (bin & 31);
-			u32[W_FL_MAP] |= 1 << fl;
-		}
+		else setClass(u32, bin);
 		u32[W_HEADS + bin] = block;
 	}
 
 	/** Takes the free block `block` of `size` bytes out of the list of its class. */
 	private unlink(block: number, size: number): void {
-		const u32 = this.u32;
-		const bin = size < 256 ? size >>> 3 : binLarge(size);
-		const next = u32[(block + 4) >>> 2];
-		const prev = u32[(block + 8) >>> 2];
-		if (next !== 0) u32[(next + 8) >>> 2] = prev;
-		if (prev !== 0) u32[(prev + 4) >>> 2] = next;
-		else {
-			u32[W_HEADS + bin] = next;
-			if (next === 0) this.clearClass(bin);
-		}
-	}
-
-	private clearClass(bin: number): void {
-		const u32 = this.u32;
-		const fl = bin >>> 5;
-		const slMap = u32[W_SL_MAPS + fl] & ~(1 << (bin & 31));
-		u32[W_SL_MAPS + fl] = slMap;
-		if (slMap === 0) u32[W_FL_MAP] &= ~(1 << fl);
+		unlinkFree(this.u32, block, size);
 	}
 
 	/** Marks `block` as the start of a block in the bitmap. */
@@ -1025,14 +1016,77 @@ export class Heap implements Allocator {
 	}
 }
 
-/** Adds one to the 64-bit counter at word `index`; a u32 store wraps, so a carry shows as 2^32. */
+/** Adds one to the 64-bit counter at word `index`, in 32-bit integer arithmetic. */
 function count(u32: Uint32Array, index: number): void {
-	const low = (u32[index] as number) + 1;
+	const low = ((u32[index] as number) + 1) >>> 0;
 	u32[index] = low;
-	if (low === 4294967296) u32[index + 1] += 1;
+	if (low === 0) u32[index + 1] += 1;
 }
 
-/** Size class of a block of at least 256 bytes. */
+/**
+ * Takes `block`, the head of the class of `bytes`-byte blocks (below 512), off its class and marks it
+ * used. Such a class holds blocks of exactly its size, and a free block's neighbours are both in use.
+ */
+function popSmall(u32: Uint32Array, block: number, bytes: number): void {
+	const bin = bytes >>> 3;
+	const next = u32[(block + 4) >>> 2];
+	u32[W_HEADS + bin] = next;
+	if (next === 0) clearClass(u32, bin);
+	u32[block >>> 2] = bytes;
+	u32[(block + bytes) >>> 2] &= ~PREV_FREE;
+	u32[W_BINNED_BLOCKS] -= 1;
+}
+
+/** Makes the block `block` of `size` bytes free and pushes it on its class; no neighbour merges. */
+function pushFree(u32: Uint32Array, block: number, size: number): void {
+	u32[block >>> 2] = size | FREE;
+	u32[(block + size - 4) >>> 2] = size;
+	const bin = size < 512 ? size >>> 3 : binLarge(size);
+	const head = u32[W_HEADS + bin];
+	u32[(block + 4) >>> 2] = head;
+	if (head !== 0) u32[(head + 8) >>> 2] = block;
+	else setClass(u32, bin);
+	u32[W_HEADS + bin] = block;
+	u32[W_BINNED_BLOCKS] += 1;
+}
+
+/**
+ * Takes the free block `block` of `size` bytes out of the list of its class. The head of a class has
+ * no back link (taking the head would otherwise write to the next block, often a cache miss): a block
+ * is the head when the class's head word names it.
+ */
+function unlinkFree(u32: Uint32Array, block: number, size: number): void {
+	const bin = size < 512 ? size >>> 3 : binLarge(size);
+	const next = u32[(block + 4) >>> 2];
+	if (u32[W_HEADS + bin] === block) {
+		u32[W_HEADS + bin] = next;
+		if (next === 0) clearClass(u32, bin);
+	} else {
+		const prev = u32[(block + 8) >>> 2];
+		u32[(prev + 4) >>> 2] = next;
+		if (next !== 0) u32[(next + 8) >>> 2] = prev;
+	}
+}
+
+/** Marks the size class `bin` as non-empty in both levels of the class bitmaps. */
+function setClass(u32: Uint32Array, bin: number): void {
+	const fl = bin >>> 5;
+	u32[W_SL_MAPS + fl] |= 1 << (bin & 31);
+	u32[W_FL_MAP] |= 1 << fl;
+}
+
+/** Marks the size class `bin`, now empty, as such in the class bitmaps. */
+function clearClass(u32: Uint32Array, bin: number): void {
+	const fl = bin >>> 5;
+	const slMap = u32[W_SL_MAPS + fl] & ~(1 << (bin & 31));
+	u32[W_SL_MAPS + fl] = slMap;
+	if (slMap === 0) u32[W_FL_MAP] &= ~(1 << fl);
+}
+
+/**
+ * Size class of a block of at least 256 bytes. Below 512 it equals `size >>> 3`, like the classes
+ * below 256, which is why callers take that shortcut for every size below 512.
+ */
 function binLarge(size: number): number {
 	const msb = 31 - Math.clz32(size);
 	return ((msb - 7) << 5) | ((size >>> (msb - 5)) & 31);

@@ -1,3 +1,3 @@
 import { describeDocumentation } from "@offheap/test-support/examples";
 
-describeDocumentation("core", ["getting-started.md", "heap.md"], 20);
+describeDocumentation("core", ["getting-started.md", "heap.md", "debugging.md"], 20);

@@ -327,6 +327,60 @@ describe("Heap.free", () => {
 		expect([...heap.walk()]).toHaveLength(1);
 	});
 
+	it("frees a block between used neighbours without merging, and gives it back whole to the same size", () => {
+		for (const size of [40, 1000]) {
+			const heap = new Heap();
+			heap.malloc(size);
+			const p = heap.malloc(size);
+			heap.malloc(size);
+			const blockBytes = heap.usableSize(p) + 4;
+			const before = heap.stats();
+			heap.free(p);
+			const freed = heap.stats();
+			expect(freed.freeBlocks).toBe(before.freeBlocks + 1);
+			expect(freed.usedBytes).toBe(before.usedBytes - blockBytes);
+			heap.check();
+			const q = heap.malloc(size);
+			expect(q).toBe(p);
+			expect(heap.stats().freeBlocks).toBe(before.freeBlocks);
+			heap.check();
+		}
+	});
+
+	it("unlinks neighbours from the head, the middle and the tail of their class when they merge", () => {
+		const heap = new Heap();
+		const blocks: number[] = [];
+		for (let i = 0; i < 8; i++) blocks.push(heap.malloc(40));
+		const [a, b, c, d, e, , g] = blocks as [number, number, number, number, number, number, number];
+		const top = heap.stats().freeBlocks; // the free end of the heap
+		// One class holding g (head), e, c, a (tail): every other block free, none adjacent.
+		for (const p of [a, c, e, g]) heap.free(p);
+		expect(heap.stats().freeBlocks).toBe(top + 4);
+		heap.free(d); // merges c (middle of the list) and e (next to the head)
+		heap.check();
+		expect(heap.stats().freeBlocks).toBe(top + 3);
+		heap.free(b); // merges a (tail) and the block c + d + e
+		heap.check();
+		expect(heap.stats().freeBlocks).toBe(top + 2);
+		const f = blocks[5] as number;
+		heap.free(f); // merges the big block on its left and g, the head of its class, on its right
+		heap.check();
+		expect(heap.stats().freeBlocks).toBe(top + 1);
+		expect([...heap.walk()][0]).toEqual({ ptr: a, size: 7 * 48 - 4, free: true });
+		heap.free(blocks[7] as number);
+		heap.check();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
+	it("keeps the 64-bit operation counters exact across 2^32", () => {
+		const heap = new Heap();
+		heap.u32[14] = 0xffffffff; // the low word of the allocation counter
+		heap.u32[16] = 0xffffffff; // and of the free counter
+		heap.free(heap.malloc(8));
+		expect(heap.stats().allocations).toBe(2 ** 32);
+		expect(heap.stats().frees).toBe(2 ** 32);
+	});
+
 	it("treats free(0) as a no-op", () => {
 		const heap = new Heap();
 		heap.free(0);
@@ -505,8 +559,16 @@ describe("Heap.check", () => {
 		const heap = new Heap();
 		const a = heap.malloc(100);
 		heap.malloc(100);
+		const b = heap.malloc(100);
+		heap.malloc(100);
 		heap.free(a);
+		heap.free(b);
+		// b heads the class and a follows it: a's back link must name b.
 		heap.u32[(a + 4) >>> 2] = 12345;
+		expect(() => heap.check()).toThrow(/back link/);
+		heap.u32[(a + 4) >>> 2] = b - 4;
+		heap.check();
+		heap.u32[(b - 4 + 4) >>> 2] = 12345; // b's forward link
 		expect(() => heap.check()).toThrow(HeapCorruptionError);
 		const other = new Heap();
 		other.malloc(100);

@@ -166,7 +166,9 @@ export function checkHeap(u32: Uint32Array, arenaEnd: number): void {
 				if ((header & FREE) === 0) fail(entry, `size class ${bin} links to a block in use`);
 				if (binOf(header & ~7) !== bin)
 					fail(entry, `a free block of ${header & ~7} B is in size class ${bin}`);
-				if (u32[(entry + 8) >>> 2] !== prev) fail(entry, "the back link of a free block is wrong");
+				// The head of a class has no back link (see unlinkFree in heap.ts).
+				if (prev !== 0 && u32[(entry + 8) >>> 2] !== prev)
+					fail(entry, "the back link of a free block is wrong");
 				if (++listed > freeBlocks) fail(entry, "the size classes hold more blocks than the heap has free");
 				prev = entry;
 				entry = u32[(entry + 4) >>> 2] as number;

@@ -12,7 +12,9 @@
  *
  * Block header (u32): size in bytes (header included, multiple of 8) | FREE | PREV_FREE.
  * A free block also holds `next` and `prev` list links after its header and its size in its last
- * word (the boundary tag the right neighbour uses to find it). The free block that ends the arena is
+ * word (the boundary tag the right neighbour uses to find it). The `prev` link of the first block of a
+ * size class is not used (the class's head word says which block is first), so taking the first block
+ * never writes to the second. The free block that ends the arena is
  * the *top*: it is kept out of the size classes and used only when no hole fits, which keeps the
  * highest address handed out low.
  * @internal
