@@ -1,7 +1,6 @@
-import { Heap, OutOfMemoryError } from "@offheap/core";
+import { FaultyAllocator, Heap, OutOfMemoryError } from "@offheap/core";
 import { describe, expect, it } from "vitest";
 import { Arena } from "../src/index.ts";
-import { FailingAllocator } from "./failing-allocator.ts";
 
 /**
  * A workload that takes chunks from the parent on many paths: construction, growth, big requests,
@@ -39,15 +38,15 @@ function workload(arena: Arena, heap: Heap): { failures: number } {
 
 describe("Arena under a failing parent", () => {
 	it("leaves itself usable after every failing parent call, and leaks nothing", () => {
-		const clean = new FailingAllocator(new Heap());
+		const clean = new FaultyAllocator(new Heap(), () => false);
 		workload(new Arena(clean, { chunkBytes: 512 }), clean.heap);
-		const total = clean.calls;
+		const total = clean.requests;
 		expect(total).toBeGreaterThan(5);
 		for (let failAt = 1; failAt <= total + 1; failAt++) {
 			for (const failAfter of [false, true]) {
 				const heap = new Heap({ initialBytes: 1 << 16, maxBytes: 1 << 22 });
 				const before = heap.stats();
-				const parent = new FailingAllocator(heap, failAt, failAfter);
+				const parent = new FaultyAllocator(heap, (n) => n === failAt || (failAfter && n > failAt));
 				let arena: Arena;
 				try {
 					arena = new Arena(parent, { chunkBytes: 512 });
@@ -58,7 +57,7 @@ describe("Arena under a failing parent", () => {
 				}
 				workload(arena, heap);
 				// Usable afterwards: once the parent recovers, allocation works again.
-				parent.setFailure(Number.POSITIVE_INFINITY);
+				parent.policy = () => false;
 				expect(arena.malloc(100)).not.toBe(0);
 				arena.free();
 				heap.check();
@@ -71,18 +70,21 @@ describe("Arena under a failing parent", () => {
 	it("throws OutOfMemoryError from the constructor and frees its header when the first chunk fails", () => {
 		const heap = new Heap();
 		const before = heap.stats();
-		expect(() => new Arena(new FailingAllocator(heap, 2), { chunkBytes: 4096 })).toThrow(OutOfMemoryError);
-		expect(() => new Arena(new FailingAllocator(heap, 1))).toThrow(OutOfMemoryError);
+		expect(() => new Arena(new FaultyAllocator(heap, (n) => n === 2), { chunkBytes: 4096 })).toThrow(
+			OutOfMemoryError,
+		);
+		expect(() => new Arena(new FaultyAllocator(heap, (n) => n === 1))).toThrow(OutOfMemoryError);
 		expect(heap.stats().usedBytes).toBe(before.usedBytes);
 		expect(heap.stats().liveBlocks).toBe(0);
 	});
 
 	it("keeps no chunk when reset() cannot get a right-sized one, and takes one on the next allocation", () => {
 		const heap = new Heap();
-		const parent = new FailingAllocator(heap);
+		const parent = new FaultyAllocator(heap, () => false);
 		const arena = new Arena(parent, { chunkBytes: 256 });
 		for (let i = 0; i < 40; i++) arena.malloc(100);
-		parent.setFailure(parent.calls + 1);
+		const failing = parent.requests + 1;
+		parent.policy = (n) => n === failing;
 		arena.reset();
 		expect(arena.stats()).toMatchObject({ chunks: 0, reservedBytes: 0, usedBytes: 0 });
 		const p = arena.malloc(100);

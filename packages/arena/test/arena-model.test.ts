@@ -1,4 +1,4 @@
-import { Heap, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
+import { DoubleFreeError, Heap, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Arena } from "../src/index.ts";
@@ -40,6 +40,8 @@ interface Block {
 	ptr: number;
 	size: number;
 	stamp: number;
+	/** Freed while not the last allocation: on a checked heap, poisoned and refused from then on. */
+	freed?: boolean;
 }
 interface Mark {
 	value: number;
@@ -49,8 +51,8 @@ interface Mark {
 }
 
 /** Replays `ops` against an arena and a model: a stack of live blocks and a list of marks. */
-function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefined): void {
-	const heap = new Heap({ initialBytes: 1 << 16, maxBytes: 1 << 22 });
+function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefined, checked = false): void {
+	const heap = new Heap({ initialBytes: 1 << 16, maxBytes: 1 << 22, checked });
 	const before = heap.stats();
 	const arena = new Arena(heap, {
 		chunkBytes: 256,
@@ -67,6 +69,7 @@ function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefin
 	};
 	const verify = (): void => {
 		for (const b of blocks) {
+			if (b.freed) continue;
 			const bytes = heap.u8.subarray(b.ptr, b.ptr + b.size);
 			if (!bytes.every((x) => x === b.stamp)) throw new Error(`block ${b.ptr} (${b.size} B) lost its stamp`);
 		}
@@ -94,10 +97,17 @@ function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefin
 			case "free": {
 				if (blocks.length === 0) break;
 				const i = o.pick % blocks.length;
-				arena.free((blocks[i] as Block).ptr);
+				const b = blocks[i] as Block;
+				if (b.freed) {
+					expect(() => arena.free(b.ptr)).toThrow(DoubleFreeError);
+					break;
+				}
+				arena.free(b.ptr);
 				if (lastIsNewest && i === blocks.length - 1) {
 					blocks.pop();
 					lastIsNewest = false;
+				} else if (checked) {
+					b.freed = true;
 				}
 				break;
 			}
@@ -105,6 +115,10 @@ function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefin
 				if (blocks.length === 0) break;
 				const i = o.pick % blocks.length;
 				const b = blocks[i] as Block;
+				if (b.freed) {
+					expect(() => arena.realloc(b.ptr, o.size)).toThrow(DoubleFreeError);
+					break;
+				}
 				const p = arena.realloc(b.ptr, o.size);
 				if (p === 0) break;
 				const kept = Math.min(b.size, o.size);
@@ -161,6 +175,7 @@ function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefin
 			}
 		}
 		verify();
+		arena.check();
 		const s = arena.stats();
 		expect(s.marks).toBe(marks.filter((m) => m.valid).length);
 		expect(s.usedBytes).toBeLessThanOrEqual(s.highWaterBytes);
@@ -169,8 +184,13 @@ function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefin
 	heap.check();
 	arena.free();
 	heap.check();
-	expect(heap.stats().usedBytes).toBe(before.usedBytes);
-	expect(heap.stats().liveBlocks).toBe(before.liveBlocks);
+	// A checked heap holds freed blocks in quarantine: its counters do not go back, its live blocks do.
+	if (checked) {
+		expect(heap.leaks()).toEqual([]);
+	} else {
+		expect(heap.stats().usedBytes).toBe(before.usedBytes);
+		expect(heap.stats().liveBlocks).toBe(before.liveBlocks);
+	}
 }
 
 describe("Arena against a model", () => {
@@ -180,6 +200,15 @@ describe("Arena against a model", () => {
 				replay(ops, minAlign, undefined);
 			}),
 			{ numRuns: 150 },
+		);
+	});
+
+	it("keeps every redzone and poisoned byte intact over random operation sequences on a checked heap", () => {
+		fc.assert(
+			fc.property(fc.array(op, { maxLength: 80 }), fc.constantFrom(1, 8, 32), (ops, minAlign) => {
+				replay(ops, minAlign, undefined, true);
+			}),
+			{ numRuns: 60 },
 		);
 	});
 

@@ -1,7 +1,6 @@
-import { Heap, OutOfMemoryError } from "@offheap/core";
+import { FaultyAllocator, Heap, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
 import { describe, expect, it } from "vitest";
-import { Arena } from "../src/index.ts";
-import { FailingAllocator } from "./failing-allocator.ts";
+import { Arena, ArenaAllocator, ArenaState } from "../src/index.ts";
 
 function newHeap(): Heap {
 	return new Heap({ initialBytes: 1 << 16, maxBytes: 1 << 24 });
@@ -172,9 +171,24 @@ describe("Arena as an Allocator", () => {
 });
 
 describe("Arena lifetime", () => {
+	it("is an ArenaAllocator and an ArenaState, sharing one state, and refuses the fast path once disposed", () => {
+		const heap = new Heap();
+		const arena = new Arena(heap, { chunkBytes: 1 << 16 });
+		expect(arena).toBeInstanceOf(ArenaAllocator);
+		expect(arena).toBeInstanceOf(ArenaState);
+		const allocator: ArenaAllocator = arena;
+		const state: ArenaState = arena;
+		for (let i = 0; i < 1000; i++) allocator.malloc(40); // hot enough for the optimizing compiler
+		expect(state.stats().usedBytes).toBe(40_000);
+		state[Symbol.dispose]();
+		expect(heap.stats().liveBlocks).toBe(0);
+		expect(() => allocator.malloc(40)).toThrow(InvalidPointerError);
+		expect(() => arena.malloc(0)).toThrow(InvalidPointerError);
+	});
+
 	it("keeps exactly one chunk that holds the biggest frame on reset(), so later frames take nothing from the parent", () => {
 		const heap = newHeap();
-		const parent = new FailingAllocator(heap);
+		const parent = new FaultyAllocator(heap, () => false);
 		const arena = new Arena(parent, { chunkBytes: 512 });
 		const frame = (n: number): void => {
 			for (let i = 0; i < n; i++) arena.malloc(24 + (i % 5) * 8, i % 7 === 0 ? 16 : undefined);
@@ -183,13 +197,13 @@ describe("Arena lifetime", () => {
 		expect(arena.stats().chunks).toBeGreaterThan(2);
 		arena.reset();
 		expect(arena.stats()).toMatchObject({ chunks: 1, usedBytes: 0, marks: 0 });
-		const calls = parent.calls;
+		const calls = parent.requests;
 		const frees = parent.frees;
 		for (let f = 0; f < 10; f++) {
 			frame(f % 2 === 0 ? 300 : 150);
 			arena.reset();
 		}
-		expect(parent.calls).toBe(calls);
+		expect(parent.requests).toBe(calls);
 		expect(parent.frees).toBe(frees);
 		expect(arena.stats().chunks).toBe(1);
 		heap.check();

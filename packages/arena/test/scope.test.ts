@@ -1,8 +1,7 @@
-import { Heap, InvalidPointerError } from "@offheap/core";
+import { FaultyAllocator, Heap, InvalidPointerError } from "@offheap/core";
 import { describe, expect, it } from "vitest";
 import { Arena, ArenaScope } from "../src/index.ts";
-import { FailingAllocator } from "./failing-allocator.ts";
-import { expectRefused } from "./refused.ts";
+import { expectRefused } from "@offheap/test-support/refused";
 
 describe("ArenaScope", () => {
 	it("forgets everything allocated in a using block, nested blocks included", () => {
@@ -27,14 +26,14 @@ describe("ArenaScope", () => {
 
 	it("runs a frame loop without touching the parent once the chunk is big enough", () => {
 		const heap = new Heap();
-		const parent = new FailingAllocator(heap);
+		const parent = new FaultyAllocator(heap, () => false);
 		const arena = new Arena(parent, { chunkBytes: 1 << 16 });
-		const calls = parent.calls;
+		const calls = parent.requests;
 		for (let frame = 0; frame < 50; frame++) {
 			using _frame = arena.scope();
 			for (let i = 0; i < 100; i++) arena.malloc(64);
 		}
-		expect(parent.calls).toBe(calls);
+		expect(parent.requests).toBe(calls);
 		expect(arena.stats()).toMatchObject({ usedBytes: 0, marks: 0, chunks: 1 });
 	});
 

@@ -1,7 +1,6 @@
-import { Heap, OutOfMemoryError } from "@offheap/core";
+import { FaultyAllocator, Heap, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
 import { describe, expect, it } from "vitest";
-import { NULL_HANDLE, Pool } from "../src/index.ts";
-import { FailingAllocator } from "./failing-allocator.ts";
+import { NULL_HANDLE, Pool, PoolAllocator, PoolState } from "../src/index.ts";
 
 function newHeap(): Heap {
 	return new Heap({ initialBytes: 1 << 16, maxBytes: 1 << 26 });
@@ -223,14 +222,32 @@ describe("Pool as an Allocator", () => {
 
 	it("asks its parent for chunks at the slot alignment, one call per chunk", () => {
 		const heap = newHeap();
-		const parent = new FailingAllocator(heap);
+		const parent = new FaultyAllocator(heap, () => false);
 		const pool = new Pool(parent, { size: 8, align: 256 }, { capacity: 4 });
 		expect(pool.allocPtr() % 256).toBe(0);
-		expect(parent.calls).toBe(2);
+		expect(parent.requests).toBe(2);
 	});
 });
 
 describe("Pool lifetime", () => {
+	it("is a PoolAllocator and a PoolState, sharing one state, and refuses the hot paths once disposed", () => {
+		const heap = new Heap();
+		const pool = new Pool(heap, 16, { capacity: 64 });
+		expect(pool).toBeInstanceOf(PoolAllocator);
+		expect(pool).toBeInstanceOf(PoolState);
+		const allocator: PoolAllocator = pool;
+		const state: PoolState = pool;
+		const p = allocator.allocPtr();
+		const h = pool.alloc();
+		expect([state.live, state.stats().live]).toEqual([2, 2]);
+		allocator.freePtr(p);
+		expect(state.live).toBe(1);
+		state[Symbol.dispose]();
+		expect(heap.stats().liveBlocks).toBe(0);
+		expect(() => allocator.allocPtr()).toThrow(InvalidPointerError);
+		expect(() => pool.ptr(h)).toThrow(InvalidPointerError);
+	});
+
 	it("returns every chunk and its header to the parent on free() and on dispose", () => {
 		const heap = newHeap();
 		const before = heap.stats();

@@ -25,7 +25,11 @@ export function firstDifference(a: Uint8Array, b: Uint8Array): number {
  * byte and counter of the heap as it was, and the heap consistent; returns the error for checks of
  * its message.
  */
-export function expectRefused(heap: InspectableHeap, kind: ErrorClass, misuse: () => unknown): Error {
+export function expectRefused<E extends Error>(
+	heap: InspectableHeap,
+	kind: abstract new (...args: never[]) => E,
+	misuse: () => unknown,
+): E {
 	const bytes = heap.u8.slice();
 	const stats = heap.stats();
 	let caught: unknown;
@@ -34,12 +38,12 @@ export function expectRefused(heap: InspectableHeap, kind: ErrorClass, misuse: (
 	} catch (error) {
 		caught = error;
 	}
-	expect(caught).toBeInstanceOf(kind);
+	expect(caught, `expected ${kind.name}, got ${String(caught)}`).toBeInstanceOf(kind);
 	expect((caught as Error).constructor).toBe(kind);
 	expect(heap.stats()).toEqual(stats);
 	expect(firstDifference(heap.u8, bytes)).toBe(-1);
 	heap.check();
-	return caught as Error;
+	return caught as E;
 }
 
 /** Asserts that `action` changes no byte and no counter of the heap (and returns its result). */

@@ -15,6 +15,7 @@ import {
 	W_HIGH_WATER,
 	W_LAST,
 	W_LIMIT,
+	W_MAGIC,
 	W_MARKS,
 	W_MAX_BYTES,
 	W_MIN_ALIGN,
@@ -134,12 +135,22 @@ export function releaseAll(parent: Allocator, hdr: number): void {
 	u32[hdr + W_LIMIT] = 0;
 }
 
+/** Returns every chunk and then the header at u32 index `hdr` to the parent. @internal */
+export function dropArena(parent: Allocator, hdr: number): void {
+	releaseAll(parent, hdr);
+	// A stale address passed to Arena.open must not find a header here.
+	parent.heap.u32[hdr + W_MAGIC] = 0;
+	parent.free(hdr << 2);
+}
+
 /**
  * `reset()`: forgets every allocation and mark and keeps exactly one chunk that holds the high-water
  * mark (and at least the first chunk's size), reusing a chunk already held when one is big enough.
+ * Returns the chunk it kept when it was held before, else 0 (a new chunk, or none when the parent
+ * could not give one).
  * @internal
  */
-export function consolidate(parent: Allocator, hdr: number): void {
+export function consolidate(parent: Allocator, hdr: number): number {
 	let u32 = parent.heap.u32;
 	noteHighWater(u32, hdr);
 	const capacity = round8(
@@ -160,6 +171,7 @@ export function consolidate(parent: Allocator, hdr: number): void {
 		if (chunk !== keep) releaseChunk(parent, hdr, chunk);
 		chunk = next;
 	}
+	const reused = keep;
 	if (keep === 0) {
 		u32 = parent.heap.u32;
 		u32[hdr + W_FIRST] = 0;
@@ -182,6 +194,7 @@ export function consolidate(parent: Allocator, hdr: number): void {
 	u32[hdr + W_REWOUND] = 0;
 	u32[hdr + W_TOP_MARK] = 0;
 	u32[hdr + W_MARKS] = 0;
+	return reused;
 }
 
 /**

@@ -22,6 +22,7 @@ export const W_MAGIC = 0;
 export const W_MIN_ALIGN = 1;
 export const W_FIRST = 2;
 export const W_CURRENT = 3;
+/** W_CURSOR, W_LIMIT and W_LAST stay adjacent: the inlined fast path reaches all three from one index. */
 export const W_CURSOR = 4;
 export const W_LIMIT = 5;
 /** Start of the most recent allocation (0 when it cannot be rewound). */

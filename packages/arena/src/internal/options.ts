@@ -76,14 +76,22 @@ export function formatHeader(parent: Allocator, options: ArenaOptions): number {
 /** Checks that an arena header is at `address`; returns it. @internal */
 export function openHeader(parent: Allocator, address: number): number {
 	const u32 = parent.heap.u32;
-	if (typeof address !== "number" || address >>> 0 !== address || (address & 7) !== 0 || address === 0) {
-		throw new InvalidPointerError("Arena.open", address, "not a non-zero, 8-aligned address");
-	}
-	if (address + HEADER_BYTES > u32.length * 4) {
-		throw new InvalidPointerError("Arena.open", address, "past the end of the heap");
-	}
-	if (u32[(address >>> 2) + W_MAGIC] !== MAGIC) {
-		throw new InvalidPointerError("Arena.open", address, "no arena header there");
-	}
+	const reason =
+		typeof address !== "number" || address >>> 0 !== address || (address & 7) !== 0 || address === 0
+			? "not a non-zero, 8-aligned address"
+			: address + HEADER_BYTES > u32.length * 4
+				? "past the end of the heap"
+				: u32[(address >>> 2) + W_MAGIC] !== MAGIC
+					? "no arena header there"
+					: "";
+	if (reason !== "") throw new InvalidPointerError("Arena.open", address, reason);
 	return address;
+}
+
+/** The option through which `Arena.open` passes the address of an existing header. @internal */
+export const OPEN_AT: unique symbol = Symbol("offheap.arena.open");
+
+/** Constructor options, with the address of a header to open. @internal */
+export interface OpenOptions extends ArenaOptions {
+	[OPEN_AT]?: number;
 }

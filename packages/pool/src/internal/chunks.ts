@@ -175,3 +175,11 @@ export function openPool(parent: Allocator, address: number): number {
 	}
 	return address;
 }
+
+/** The option through which `Pool.open` passes the address of an existing header. @internal */
+export const OPEN_AT: unique symbol = Symbol("offheap.pool.open");
+
+/** Constructor options, with the address of a header to open. @internal */
+export interface OpenOptions extends PoolOptions {
+	[OPEN_AT]?: number;
+}
