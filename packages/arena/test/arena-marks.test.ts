@@ -1,7 +1,7 @@
 import { Heap, InvalidPointerError } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { Arena } from "../src/index.ts";
-import { expectRefused } from "@offheap/test-support/refused";
 
 function newArena(chunkBytes = 1024): { heap: Heap; arena: Arena } {
 	const heap = new Heap({ initialBytes: 1 << 16, maxBytes: 1 << 24 });

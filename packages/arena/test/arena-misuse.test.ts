@@ -1,7 +1,7 @@
 import { DoubleFreeError, Heap, InvalidPointerError } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { Arena } from "../src/index.ts";
-import { expectRefused } from "@offheap/test-support/refused";
 
 /** An arena with a few chunks, a mark and live allocations, so misuse has state to damage. */
 function busyArena(): { heap: Heap; arena: Arena; live: number[]; outside: number } {

@@ -5,9 +5,9 @@ import {
 	HeapCorruptionError,
 	InvalidPointerError,
 } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { Arena } from "../src/index.ts";
-import { expectRefused } from "@offheap/test-support/refused";
 
 function checkedArena(): { heap: Heap; arena: Arena } {
 	const heap = new Heap({ checked: true });

@@ -1,7 +1,7 @@
 import { FaultyAllocator, Heap, InvalidPointerError } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { Arena, ArenaScope } from "../src/index.ts";
-import { expectRefused } from "@offheap/test-support/refused";
 
 describe("ArenaScope", () => {
 	it("forgets everything allocated in a using block, nested blocks included", () => {

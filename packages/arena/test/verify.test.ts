@@ -1,7 +1,7 @@
 import { Heap, HeapCorruptionError, InvalidPointerError } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { Arena } from "../src/index.ts";
-import { expectRefused } from "@offheap/test-support/refused";
 
 describe("Arena.check", () => {
 	it("passes for an arena in use and names an overwritten mark record, header or chunk", () => {

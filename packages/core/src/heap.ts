@@ -1002,6 +1002,26 @@ export class Heap implements Allocator {
 		return lines.join("\n");
 	}
 
+	/**
+	 * Where the block at `ptr` was allocated, and freed while it waits in the quarantine, as indented
+	 * stack traces ready to append to an error message (`"\n  allocated at:\n    at …"`). Packages built on
+	 * a heap use it to name the history of their blocks; `""` when the heap is not checked or the
+	 * pointer is no block it remembers.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap({ checked: true });
+	 * const p = heap.malloc(16);
+	 * console.log(heap.blockHistory(p).startsWith("\n  allocated at:")); // true
+	 * heap.free(p);
+	 * console.log(heap.blockHistory(p).includes("freed at:")); // true
+	 * console.log(JSON.stringify(new Heap().blockHistory(8))); // ""
+	 * ```
+	 */
+	blockHistory(ptr: Ptr): string {
+		return this.checker === undefined ? "" : this.checker.history(ptr);
+	}
+
 	/** Whether this heap runs the debugging allocator (`checked` option). */
 	get checked(): boolean {
 		return this.checker !== undefined;

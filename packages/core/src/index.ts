@@ -1,4 +1,5 @@
 export type { Allocator, BlockInfo, CheckedOptions, HeapOptions, HeapStats, LeakGroup, Ptr } from "./api.ts";
+export { CallSites } from "./call-sites.ts";
 export {
 	DoubleFreeError,
 	HeapCorruptionError,

@@ -1,7 +1,7 @@
 import { DoubleFreeError, Heap, InvalidPointerError } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { Pool } from "../src/index.ts";
-import { expectRefused } from "@offheap/test-support/refused";
 
 /** A growable pool with live and freed slots in several chunks, so misuse has state to damage. */
 function busyPool(): { heap: Heap; pool: Pool; live: number[]; freed: number[] } {

@@ -1,7 +1,7 @@
 import { DoubleFreeError, type Heap, HeapCorruptionError, hex, InvalidPointerError } from "@offheap/core";
 import { dataStart } from "./chunks.ts";
 import { C_NEXT, C_USED_END, W_CURRENT, W_CURSOR, W_FIRST } from "./layout.ts";
-import { SiteTable } from "./sites.ts";
+import { arenaSites } from "./sites.ts";
 
 const CANARY = 0xfd;
 const POISON = 0xdd;
@@ -33,7 +33,7 @@ interface Released {
 export class ArenaChecker {
 	/** Canary bytes at least, after each allocation. */
 	readonly redzone: number = 16;
-	private readonly sites = new SiteTable();
+	private readonly sites = arenaSites();
 	/** Live allocations in allocation order: rewinds take back a suffix. */
 	private readonly ptrs: number[] = [];
 	private readonly sizes: number[] = [];

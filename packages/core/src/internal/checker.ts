@@ -1,4 +1,5 @@
 import type { CheckedOptions, LeakGroup, Ptr } from "../api.ts";
+import { CallSites } from "../call-sites.ts";
 import { DoubleFreeError, HeapCorruptionError, hex, InvalidPointerError } from "../errors.ts";
 import type { Heap } from "../heap.ts";
 import { MAX_HEAP_BYTES } from "./layout.ts";
@@ -40,20 +41,18 @@ export class Checker {
 	private readonly heap: Heap;
 	private readonly raw: RawOps;
 	private readonly quarantineLimit: number;
-	private readonly stacks: boolean;
 	/** Live user pointers → nothing; the metadata is in the heap. */
 	private readonly live = new Set<number>();
 	/** Quarantined user pointers in free order (a Map iterates in insertion order). */
 	private readonly quarantine = new Map<number, number>();
 	private quarantined = 0;
-	private readonly siteIds = new Map<string, number>();
-	private readonly sites: string[] = ["(no stack trace)"];
+	private readonly sites: CallSites;
 
 	constructor(heap: Heap, raw: RawOps, options: CheckedOptions) {
 		this.heap = heap;
 		this.raw = raw;
 		this.quarantineLimit = options.quarantineBytes ?? 1 << 20;
-		this.stacks = options.stacks ?? true;
+		this.sites = new CallSites(/\bat (Checker|Heap)\.|\bat new Heap\b/, options.stacks ?? true);
 	}
 
 	malloc(size: number, align?: number): Ptr {
@@ -130,7 +129,7 @@ export class Checker {
 			const size = u32[(user - 32) >>> 2] as number;
 			let group = groups.get(site);
 			if (group === undefined) {
-				group = { site: this.sites[site] ?? "(unknown site)", blocks: 0, bytes: 0, pointers: [] };
+				group = { site: this.sites.trace(site), blocks: 0, bytes: 0, pointers: [] };
 				groups.set(site, group);
 			}
 			group.blocks += 1;
@@ -233,31 +232,23 @@ export class Checker {
 
 	/** The interned id of the caller's stack, without the allocator's own frames. */
 	private site(): number {
-		if (!this.stacks) return 0;
-		const stack = new Error().stack ?? "";
-		const frames = stack
-			.split("\n")
-			.slice(1)
-			.filter(
-				(line) =>
-					!/\bat (Checker|Heap)\.|\bat new Heap\b|\(node:internal\/|^\s*at node:internal\//.test(line),
-			)
-			.slice(0, 8)
-			.map((line) => line.trim())
-			.join("\n");
-		let id = this.siteIds.get(frames);
-		if (id === undefined) {
-			id = this.sites.length;
-			this.sites.push(frames);
-			this.siteIds.set(frames, id);
-		}
-		return id;
+		return this.sites.capture();
 	}
 
 	private indent(site: number): string {
-		return (this.sites[site] ?? "(unknown site)")
-			.split("\n")
-			.map((line) => `    ${line}`)
-			.join("\n");
+		return this.sites.indented(site);
+	}
+
+	/** Where a live or quarantined block was allocated (and freed); "" for any other pointer. */
+	history(ptr: Ptr): string {
+		const u32 = this.heap.u32;
+		if (this.live.has(ptr)) return this.sites.describe("allocated at", u32[(ptr - 28) >>> 2] as number);
+		if (this.quarantine.has(ptr)) {
+			return (
+				this.sites.describe("allocated at", u32[(ptr - 28) >>> 2] as number) +
+				this.sites.describe("freed at", u32[(ptr - 24) >>> 2] as number)
+			);
+		}
+		return "";
 	}
 }

@@ -1,4 +1,4 @@
-import { HeapCorruptionError, hex } from "@offheap/core";
+import { CallSites, HeapCorruptionError, hex } from "@offheap/core";
 
 const POISON = 0xdd;
 const FRESH = 0xcd;
@@ -11,8 +11,9 @@ const FRESH = 0xcd;
  * @internal
  */
 export class CheckedSlots {
-	private readonly allocatedAt = new Map<number, string>();
-	private readonly freedAt = new Map<number, string>();
+	private readonly sites = new CallSites(/\bat (Pool\w*|CheckedSlots)\.|\bat new Pool\w*\b/);
+	private readonly allocatedAt = new Map<number, number>();
+	private readonly freedAt = new Map<number, number>();
 	private readonly slotBytes: number;
 
 	constructor(slotBytes: number) {
@@ -35,34 +36,21 @@ export class CheckedSlots {
 	/** Fills a slot being handed out with the fresh pattern and records where. */
 	onAlloc(u8: Uint8Array, index: number, ptr: number): void {
 		u8.fill(FRESH, ptr, ptr + this.slotBytes);
-		this.allocatedAt.set(index, site());
+		this.allocatedAt.set(index, this.sites.capture());
 		this.freedAt.delete(index);
 	}
 
 	onFree(u8: Uint8Array, index: number, ptr: number): void {
 		u8.fill(POISON, ptr + 4, ptr + this.slotBytes);
-		this.freedAt.set(index, site());
+		this.freedAt.set(index, this.sites.capture());
 	}
 
 	/** Where slot `index` was last allocated and freed, for error messages. */
 	history(index: number): string {
-		const indent = (stack: string | undefined): string =>
-			(stack ?? "(unknown)")
-				.split("\n")
-				.map((line) => `    ${line}`)
-				.join("\n");
-		const lines = [`  slot ${index} allocated at:\n${indent(this.allocatedAt.get(index))}`];
-		if (this.freedAt.has(index)) lines.push(`  freed at:\n${indent(this.freedAt.get(index))}`);
-		return lines.join("\n");
+		const sites = this.sites;
+		let text = `  slot ${index} allocated at:\n${sites.indented(this.allocatedAt.get(index) ?? 0)}`;
+		const freed = this.freedAt.get(index);
+		if (freed !== undefined) text += sites.describe("freed at", freed);
+		return text;
 	}
-}
-
-function site(): string {
-	return (new Error().stack ?? "")
-		.split("\n")
-		.slice(1)
-		.filter((line) => !/\bat (Pool|CheckedSlots)\.|\bat site\b|\(node:internal\//.test(line))
-		.slice(0, 8)
-		.map((line) => line.trim())
-		.join("\n");
 }

@@ -14,7 +14,8 @@ export function headerOf(space: RcSpace, operation: string, ptr: Ptr): number {
 	}
 	const h = (ptr - HEADER_BYTES) >>> 2;
 	const meta = u32[h + H_META] as number;
-	if (meta >>> 24 !== TAG) return rejectNotRc(operation, ptr, meta);
+	if (meta >>> 24 !== TAG)
+		return rejectNotRc(operation, ptr, meta, space.heap.blockHistory(ptr - HEADER_BYTES));
 	if (space.checkBlocks) checkBlock(space, operation, ptr, ptr - offsetOf(meta));
 	return h;
 }
