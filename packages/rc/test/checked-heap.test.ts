@@ -39,7 +39,7 @@ describe("an RcSpace on a checked heap", () => {
 			caught = error;
 		}
 		expect(caught).toBeInstanceOf(InvalidPointerError);
-		expect((caught as Error).message).toMatch(/allocated at:[^]*freed at:/);
+		expect((caught as Error).message).toMatch(/allocated at:[\s\S]*freed at:/);
 		heap.check();
 	});
 
