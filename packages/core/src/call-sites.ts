@@ -37,12 +37,19 @@ export class CallSites {
 	/** The id of the caller's stack (up to 8 frames, without the library's own frames). */
 	capture(): number {
 		if (!this.enabled) return 0;
-		const lines = (new Error().stack ?? "").split("\n");
+		// The library's own frames (a container over a heap over the checker) can fill V8's default
+		// 10 frames before the caller's appear: look deeper while capturing.
+		const host = Error as { stackTraceLimit?: number | undefined };
+		const limit = host.stackTraceLimit;
+		host.stackTraceLimit = 40;
+		const stack = new Error().stack ?? "";
+		host.stackTraceLimit = limit;
+		const lines = stack.split("\n");
 		let trace = "";
 		let kept = 0;
 		for (let i = 1; i < lines.length && kept < 8; i++) {
 			const line = (lines[i] as string).trim();
-			if (RUNTIME_FRAME.test(line) || this.own.test(line) || line.startsWith("at CallSites.")) continue;
+			if (RUNTIME_FRAME.test(line) || LIBRARY_FRAME.test(line) || this.own.test(line)) continue;
 			trace = kept === 0 ? line : `${trace}\n${line}`;
 			kept++;
 		}
@@ -80,3 +87,9 @@ export class CallSites {
 
 /** Frames of the runtime itself. */
 const RUNTIME_FRAME = /\(node:internal\/|^at node:internal\//;
+
+/**
+ * Frames of offheap's own packages, installed (`@offheap/<name>/…`) or in this repository
+ * (`packages/<name>/src|dist/…`): they say how, not where, so a site starts at the caller's code.
+ */
+const LIBRARY_FRAME = /[\\/]@offheap[\\/]|[\\/]packages[\\/][a-z-]+[\\/](?:src|dist)[\\/]|\bat CallSites\./;
