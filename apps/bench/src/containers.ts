@@ -13,6 +13,7 @@ import { List } from "@offheap/list";
 import { f64, struct, u32 } from "@offheap/struct";
 import { Vector } from "@offheap/vector";
 import type { BenchOptions } from "./bench-options.ts";
+import { measureCheckedHeaps } from "./containers-checked.ts";
 import { int, mops, ms, ratio, table, verdict } from "./format.ts";
 import { collectGarbage, median } from "./measure.ts";
 import type { Section } from "./report.ts";
@@ -663,7 +664,15 @@ function growthStudy(options: BenchOptions): { rows: GrowthResult[]; markdown: s
  * state (inlining decisions, type feedback, heap sizes) of the ones before it; the contenders of a
  * group share a process and run in interleaved rounds, so they see the same machine load.
  */
-const GROUPS = ["vector-f64", "vector-struct", "list-queue", "list-removal", "list-lru", "growth"] as const;
+const GROUPS = [
+	"vector-f64",
+	"vector-struct",
+	"list-queue",
+	"list-removal",
+	"list-lru",
+	"growth",
+	"checked",
+] as const;
 type Group = (typeof GROUPS)[number];
 
 interface Sizes {
@@ -706,6 +715,8 @@ async function runGroup(group: Group, options: BenchOptions): Promise<unknown> {
 				return checked(await measure(removeKernels(n.removeN), options.runs, n.removeN * 2, counter), group);
 			case "list-lru":
 				return checked(await measure(lruKernels(n.lruN, n.lruLive), options.runs, n.lruN, counter), group);
+			case "checked":
+				return measureCheckedHeaps(options.quick, Math.min(options.runs, 5));
 			default:
 				return growthStudy(options);
 		}
@@ -769,6 +780,8 @@ export async function runContainersBench(options: BenchOptions): Promise<Section
 	const lru = inChild<Result[]>("list-lru", options);
 	options.log("  growth factor 1.5 against 2…");
 	const growth = inChild<{ rows: GrowthResult[]; markdown: string }>("growth", options);
+	options.log("  checked heaps: the cost of the debugging checks…");
+	const checkedHeaps = inChild<{ markdown: string }>("checked", options);
 
 	const get = (rs: readonly Result[], name: string) => rs.find((r) => r.name === name) as Result;
 	const arrayPush = get(push, "Array.push");
@@ -794,13 +807,20 @@ export async function runContainersBench(options: BenchOptions): Promise<Section
 		],
 		...listTargets.flatMap(([name, rs]) => {
 			const js = get(rs, "JS object list");
-			const list = get(rs, "List<u32> unchecked");
+			const list = get(rs, "List<u32> checked (default)");
+			const unchecked = get(rs, "List<u32> unchecked");
 			return [
 				[
-					`list ${name}: List unchecked ÷ JS object list (ops/s)`,
+					`list ${name}: List (default) ÷ JS object list (ops/s)`,
 					ratio(js.medianMs / list.medianMs),
 					"> 1.00×",
 					verdict(list.medianMs < js.medianMs),
+				],
+				[
+					`list ${name}: List unchecked ÷ JS object list (ops/s)`,
+					ratio(js.medianMs / unchecked.medianMs),
+					"> 1.00×",
+					verdict(unchecked.medianMs < js.medianMs),
 				],
 				[
 					`list ${name}: GC events during List runs`,
@@ -839,8 +859,9 @@ export async function runContainersBench(options: BenchOptions): Promise<Section
 		"",
 		table(gcHeaders, resultRows(removal, "JS object list", true)),
 		"",
-		`The list keeps up to 16 KiB of removed nodes as spares by default; with \`spare\` as large as the list, no node`,
-		"goes back to the heap until `trim()` or `free()` (the JS list leaves that work to the GC, later).",
+		"By default a list keeps removed nodes as spares, up to 16 KiB of them or as many as it has nodes, whichever is",
+		"more; with `spare` as large as the list, no node goes back to the heap until `trim()` or `free()` (the JS list",
+		"leaves that work to the GC, later).",
 		"",
 		`### List: ${int(lruN)} LRU touches (move a random node to the back) over ${int(lruLive)} nodes`,
 		"",
@@ -849,6 +870,10 @@ export async function runContainersBench(options: BenchOptions): Promise<Section
 		"### Vector growth factor: 1.5 against 2 in one coalescing heap",
 		"",
 		growth.markdown,
+		"",
+		"### Checked heaps: what the debugging checks cost vectors and lists",
+		"",
+		checkedHeaps.markdown,
 	].join("\n");
 	return {
 		id: "containers",

@@ -1,8 +1,10 @@
 import type { Allocator } from "@offheap/core";
 
 /**
- * A node of a {@link List}: its address in the heap, a plain number (so handles cost no allocation).
- * `0` is no node: what {@link List.first}, {@link List.next} and their mirrors return at the ends.
+ * A node of a {@link List}: a plain number (so handles cost no allocation), the node's address in the
+ * heap with the node's 3-bit generation in its low bits (`handle & ~7` is the address). Removing a
+ * node advances its generation, so an old handle is refused even once the memory holds a newer node.
+ * `0` is no node: what {@link ListState.first}, {@link ListState.next} and their mirrors return at the ends.
  *
  * @example
  * ```ts
@@ -41,17 +43,48 @@ export interface ListOptions {
 	 * Removed nodes to keep for reuse instead of freeing them. A list that shrinks and grows again then
 	 * takes its nodes from these, so steady push/pop or remove/insert traffic calls neither `malloc` nor
 	 * `free`. Spares show in the heap as live blocks; {@link List.trim}, {@link List.clear} and
-	 * {@link List.free} free them. Set when the list is created (stored in its header).
-	 * @defaultValue as many nodes as fit in 16 KiB, at least 1
+	 * {@link List.free} free them. Set when the list is created (stored in its header). On a checked
+	 * heap (`new Heap({ checked: true })`) no spares are kept: removed nodes go back to the heap, whose
+	 * checker can then say where a stale handle's node was allocated and freed.
+	 * @defaultValue as many nodes as fit in 16 KiB (at least 1), or as many as the list has nodes when that is more
 	 */
 	spare?: number;
 	/**
-	 * Development checks. In both modes a node handle is checked by its owner tag, so another list's
-	 * node, a removed node (`DoubleFreeError` while it is spare or its block free) and an address that
-	 * is no node are refused. When on, every handle is also validated against the node allocator (a
-	 * node freed behind the list's back is caught), and payload values are checked against the payload
-	 * type before anything changes; when off, values convert as typed arrays convert them.
+	 * Checks of payload values: when on, they are checked against the payload type before anything
+	 * changes (a few compares, inlined); when off, values convert as typed arrays convert them. In both
+	 * modes a node handle is checked against the node's owner word, so another list's node, a stale
+	 * handle (`DoubleFreeError`, also when the node's memory holds a newer node of this list) and an
+	 * address that is no node are refused. On a checked heap every handle is also validated against
+	 * the node allocator (a node freed behind the list's back is caught).
 	 * @defaultValue the module-wide `checked` setting of `@offheap/struct` (`configure`), which is on unless changed
 	 */
 	checked?: boolean;
+}
+
+/**
+ * Options of {@link List.splice}: which nodes of the source to move, and where to.
+ *
+ * @example
+ * ```ts
+ * import { Heap } from "@offheap/core";
+ * import { u32 } from "@offheap/struct";
+ * import { List, type SpliceOptions } from "@offheap/list";
+ * const heap = new Heap();
+ * const a = new List(heap, u32);
+ * const b = new List(heap, u32);
+ * const one = a.pushBack(1);
+ * const two = b.pushBack(2);
+ * b.pushBack(3);
+ * const options: SpliceOptions = { before: one, first: two, last: two };
+ * a.splice(b, options);
+ * console.log(a.toArray(), b.toArray()); // [ 2, 1 ] [ 3 ]
+ * ```
+ */
+export interface SpliceOptions {
+	/** The node of this list to insert before; 0 appends at the end. @defaultValue 0 */
+	before?: ListNode;
+	/** The first node of the source to move. @defaultValue the source's first node */
+	first?: ListNode;
+	/** The last node of the source to move (inclusive). @defaultValue the source's last node */
+	last?: ListNode;
 }

@@ -1,2 +1,5 @@
-export type { ListNode, ListOptions } from "./api.ts";
-export { List, type SpliceOptions } from "./list.ts";
+export type { ListNode, ListOptions, SpliceOptions } from "./api.ts";
+export { List } from "./list.ts";
+export { ListDeque } from "./list-deque.ts";
+export { ListPayloads } from "./list-payloads.ts";
+export { ListState } from "./list-state.ts";

@@ -1,8 +1,8 @@
 import { failAfter, failRandomly, Heap, OutOfMemoryError } from "@offheap/core";
 import { f64, struct, u32 } from "@offheap/struct";
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { List } from "../src/index.ts";
-import { expectRefused } from "./support/refused.ts";
 
 const Item = struct("Item", { id: u32, weight: f64 });
 

@@ -1,8 +1,8 @@
 import { DoubleFreeError, Heap, HeapCorruptionError, InvalidPointerError } from "@offheap/core";
 import { f32, f64, i64, struct, u8, u32, utf8 } from "@offheap/struct";
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { List } from "../src/index.ts";
-import { expectRefused } from "./support/refused.ts";
 
 const Vec2 = struct("Vec2", { x: f32, y: f32 });
 
@@ -60,9 +60,11 @@ describe.each([true, false])("List misuse (checked: %s)", (checked) => {
 		const n = list.pushBack(1);
 		const block = heap.malloc(32); // live, but not a node
 		heap.u32.fill(0, block >>> 2, (block >>> 2) + 8);
-		for (const bad of [0, n + 8, n + 1, -8, 2 ** 40, heap.u8.length, block, Number.NaN, list.address]) {
+		const address = n & ~7;
+		for (const bad of [0, address + 8, -8, 2 ** 40, heap.u8.length, block, Number.NaN, list.address]) {
 			expectRefused(heap, InvalidPointerError, () => list.remove(bad));
 		}
+		expectRefused(heap, InvalidPointerError, () => list.remove(n + 0.5));
 		expect(expectRefused(heap, InvalidPointerError, () => list.next(0)).message).toContain(
 			"NULL is not a node",
 		);
@@ -78,10 +80,67 @@ describe.each([true, false])("List misuse (checked: %s)", (checked) => {
 		const n = a.pushBack(1);
 		a.remove(n);
 		const reused = b.pushBack(2); // the same block
-		expect(reused).toBe(n);
+		expect(reused & ~7).toBe(n & ~7);
 		expectRefused(heap, InvalidPointerError, () => a.remove(n));
 		a.free();
 		b.free();
+	});
+
+	it("refuses a stale handle whose node's memory now holds a newer node of the same list", () => {
+		const heap = new Heap();
+		const list = new List(heap, u32, { checked });
+		const keep = list.pushBack(0);
+		const stale = list.pushBack(1);
+		list.remove(stale);
+		const fresh = list.pushBack(2); // the spare: the same memory, the next generation
+		expect(fresh & ~7).toBe(stale & ~7);
+		expect(fresh).not.toBe(stale);
+		for (const misuse of [
+			() => list.remove(stale),
+			() => list.get(stale),
+			() => list.set(stale, 5),
+			() => list.next(stale),
+			() => list.moveToFront(stale),
+			() => list.insertAfter(stale, 3),
+		]) {
+			const error = expectRefused(heap, DoubleFreeError, misuse);
+			expect(error.message).toMatch(/stale handle.*newer node of this list/);
+		}
+		expect(list.owns(stale)).toBe(false);
+		expect(list.toArray()).toEqual([0, 2]);
+		expect(list.get(fresh)).toBe(2);
+		expect(list.owns(keep)).toBe(true);
+		list.free();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
+	it("tells every one of seven reuses of a node's memory from the handles before it", () => {
+		const heap = new Heap();
+		const list = new List(heap, u32, { checked });
+		const handles = [list.pushBack(0)];
+		for (let i = 1; i < 8; i++) {
+			list.remove(handles[i - 1] as number);
+			handles.push(list.pushBack(i));
+		}
+		expect(new Set(handles.map((h) => h & ~7)).size).toBe(1); // one block all along
+		expect(new Set(handles).size).toBe(8);
+		const live = handles[7] as number;
+		for (const old of handles.slice(0, 7)) expectRefused(heap, DoubleFreeError, () => list.get(old));
+		expect(list.get(live)).toBe(7);
+		list.free();
+	});
+
+	it("refuses a stale handle whose node went back to the heap and came back for this list", () => {
+		const heap = new Heap();
+		const list = new List(heap, u32, { checked, spare: 0 });
+		list.pushBack(0);
+		const stale = list.pushBack(1);
+		list.remove(stale); // freed
+		const fresh = list.pushBack(2); // malloc hands the same block back
+		expect(fresh & ~7).toBe(stale & ~7);
+		expectRefused(heap, DoubleFreeError, () => list.remove(stale));
+		expect(list.toArray()).toEqual([0, 2]);
+		list.free();
 	});
 
 	it("throws InvalidPointerError from every method of a freed list", () => {

@@ -2,11 +2,11 @@ import { Heap } from "@offheap/core";
 import { u32 } from "@offheap/struct";
 import { describe, expect, it } from "vitest";
 import { List } from "../src/index.ts";
-import { C_FORWARD, C_REFS, N_OWNER, W_CELL } from "../src/internal/layout.ts";
+import { C_FORWARD, C_REFS, N_OWNER, W_CELL, W_INDIRECT } from "../src/internal/layout.ts";
 
 /** The owner cell a node's tag names, and how many forwards lead from it to its root. */
 function chain(heap: Heap, node: number): { tag: number; depth: number } {
-	const tag = heap.u32[(node >>> 2) + N_OWNER] as number;
+	const tag = (heap.u32[((node & ~7) >>> 2) + N_OWNER] as number) & ~7; // without the generation
 	let depth = 0;
 	for (let c = tag; heap.u32[(c >>> 2) + C_FORWARD] !== 0; c = heap.u32[(c >>> 2) + C_FORWARD] as number)
 		depth++;
@@ -89,7 +89,7 @@ describe("owner cells", () => {
 		expect(heap.stats().liveBlocks).toBe(0);
 	});
 
-	it("counts exactly the nodes, cells and list that name a cell", () => {
+	it("counts the cells and list that name a root, and the nodes and cells that name a forwarding cell", () => {
 		const heap = new Heap();
 		const a = new List(heap, u32);
 		const b = new List(heap, u32);
@@ -97,12 +97,20 @@ describe("owner cells", () => {
 		for (let i = 0; i < 3; i++) b.pushBack(i);
 		const rootBefore = cellOf(heap, a);
 		a.splice(b, { first: b.first, last: b.first }); // a range: re-tagged one by one
-		expect(heap.u32[(rootBefore >>> 2) + C_REFS]).toBe(1 + 6);
-		a.splice(b); // the rest: merged
+		expect(heap.u32[(rootBefore >>> 2) + C_REFS]).toBe(1); // a root counts its list, not its nodes
+		const old = cellOf(heap, b);
+		a.splice(b); // the rest: merged, b's root forwards to a's (a's rank is not lower)
 		const root = cellOf(heap, a);
-		expect(heap.u32[(root >>> 2) + C_REFS]).toBe(1 + 6 + 1); // the list, its own nodes, one forward
+		expect(root).toBe(rootBefore);
+		expect(heap.u32[(root >>> 2) + C_REFS]).toBe(1 + 1); // the list and one forward
+		expect(heap.u32[(old >>> 2) + C_REFS]).toBe(2); // b's two nodes still tagged with it
+		expect(heap.u32[(a.address >>> 2) + W_INDIRECT]).toBe(2);
+		a.remove(a.last); // one of them: the forwarding cell loses a reference
+		expect(heap.u32[(old >>> 2) + C_REFS]).toBe(1);
+		expect(heap.u32[(a.address >>> 2) + W_INDIRECT]).toBe(1);
 		a.clear();
 		expect(heap.u32[(root >>> 2) + C_REFS]).toBe(1);
+		expect(heap.u32[(a.address >>> 2) + W_INDIRECT]).toBe(0);
 		a.free();
 		b.free();
 		expect(heap.stats().liveBlocks).toBe(0);

@@ -1,8 +1,8 @@
 import { failAfter, failEvery, failRandomly, Heap, OutOfMemoryError } from "@offheap/core";
 import { f64, struct, u8, u32 } from "@offheap/struct";
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { Vector } from "../src/index.ts";
-import { expectRefused } from "./support/refused.ts";
 
 const Particle = struct("Particle", { x: f64, y: f64, life: f64 });
 

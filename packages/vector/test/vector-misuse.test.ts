@@ -1,8 +1,8 @@
 import { Heap, HeapCorruptionError, InvalidPointerError } from "@offheap/core";
 import { bool, f32, f64, i64, struct, u8, u32, utf8 } from "@offheap/struct";
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { Vector } from "../src/index.ts";
-import { expectRefused } from "./support/refused.ts";
 
 const Vec2 = struct("Vec2", { x: f32, y: f32 });
 

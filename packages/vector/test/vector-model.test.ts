@@ -158,6 +158,27 @@ describe("Vector against a JS array", () => {
 		);
 	});
 
+	it("keeps its spare capacity poisoned through every operation on a checked heap", () => {
+		fc.assert(
+			fc.property(ops, (sequence) => {
+				const heap = new Heap({ checked: { stacks: false } });
+				const v = new Vector(heap, i32);
+				const model: number[] = [];
+				const pins: number[] = [];
+				for (const op of sequence) {
+					apply(v, model, op, heap, pins);
+					v.check(); // nothing wrote past the length
+				}
+				expect(v.toArray()).toEqual(model);
+				heap.check();
+				v.free();
+				for (const pin of pins) heap.free(pin);
+				expect(heap.leaks()).toEqual([]);
+			}),
+			{ numRuns: 60 },
+		);
+	});
+
 	it("either completes or changes nothing when allocations fail at random", () => {
 		fc.assert(
 			fc.property(ops, fc.integer({ min: 1, max: 1_000_000 }), (sequence, seed) => {

@@ -4,6 +4,7 @@
  */
 import { type Allocator, type Heap, HeapCorruptionError, hex, InvalidPointerError } from "@offheap/core";
 import type { Type } from "@offheap/struct";
+import type { ListOptions } from "../api.ts";
 import {
 	C_FORWARD,
 	C_LIST,
@@ -14,19 +15,27 @@ import {
 	typeHash,
 	W_CELL,
 	W_FIRST,
+	W_INDIRECT,
 	W_LAST,
 	W_LENGTH,
 	W_MAGIC,
 	W_PAYLOAD_ALIGN,
 	W_PAYLOAD_SIZE,
 	W_RESERVED,
+	W_RESERVED_9,
+	W_SERIAL,
 	W_SPARE,
 	W_SPARE_LIMIT,
-	W_SPARES,
 	W_TYPE_HASH,
 } from "./layout.ts";
 import { newCell } from "./owners.ts";
 import { outOfMemory } from "./reject.ts";
+
+/** The option key by which `List.open` hands the constructor the address of an existing header. */
+export const OPEN: unique symbol = Symbol("offheap.list.open");
+export interface OpenOptions extends ListOptions {
+	[OPEN]?: number;
+}
 
 /** Checks that `type` can be a payload type. */
 export function checkType(operation: string, type: Type): void {
@@ -50,7 +59,7 @@ export function checkType(operation: string, type: Type): void {
 
 /** Checks the `spare` option: a count of nodes. */
 export function checkSpare(spare: unknown): number {
-	if (typeof spare !== "number" || !Number.isInteger(spare) || spare < 0 || spare > 2 ** 31) {
+	if (typeof spare !== "number" || !Number.isInteger(spare) || spare < 0 || spare >= 2 ** 31) {
 		throw new RangeError(`List: spare ${String(spare)} is not a non-negative integer`);
 	}
 	return spare;
@@ -76,8 +85,10 @@ export function createHeader(allocator: Allocator, type: Type, spare: number): n
 	u32[hdr + W_PAYLOAD_ALIGN] = type.align;
 	u32[hdr + W_TYPE_HASH] = typeHash(type);
 	u32[hdr + W_SPARE] = 0;
-	u32[hdr + W_SPARES] = 0;
+	u32[hdr + W_RESERVED_9] = 0;
 	u32[hdr + W_SPARE_LIMIT] = spare;
+	u32[hdr + W_SERIAL] = 0;
+	u32[hdr + W_INDIRECT] = 0;
 	u32[hdr + W_RESERVED] = 0;
 	return address;
 }
@@ -134,10 +145,10 @@ export function openHeader(heap: Heap, address: number, type: Type): number {
 		u32[(cell >>> 2) + C_LIST] !== address
 	) {
 		problem = `owner cell ${hex(cell)} is not this list's root cell`;
-	} else if ((first & 7) !== 0 || first + 12 > bytes || (last & 7) !== 0 || last + 12 > bytes) {
+	} else if ((first & -8) + 12 > bytes || (last & -8) + 12 > bytes) {
 		problem = `first ${hex(first)} or last ${hex(last)} is not a node address`;
-	} else if ((u32[hdr + W_SPARES] as number) > (u32[hdr + W_SPARE_LIMIT] as number)) {
-		problem = `${u32[hdr + W_SPARES]} spare nodes, more than the limit ${u32[hdr + W_SPARE_LIMIT]}`;
+	} else if ((u32[hdr + W_INDIRECT] as number) > length) {
+		problem = `${u32[hdr + W_INDIRECT]} nodes tagged with forwarding cells, more than the length ${length}`;
 	}
 	if (problem !== undefined) throw new HeapCorruptionError(address, `list header: ${problem}`);
 	return address;

@@ -5,14 +5,21 @@
  * the payload's size, alignment and type hash (checked by `open`), and the stack of spare nodes:
  * removed nodes kept for reuse, linked through their `next` word, up to a limit.
  *
- * Node (one block per node): `prev`, `next` (node addresses, 0 at the ends), `owner` (the address of
- * an owner cell), then the payload at {@link payloadOffset}.
+ * Node (one block per node): `prev`, `next` (node handles, 0 at the ends), `owner`, then the payload
+ * at {@link payloadOffset}. A node's `owner` word is the address of an owner cell (8-aligned) with the
+ * node's 3-bit generation in its low bits; a spare node's is {@link SPARE_TAG}. A
+ * node handle is the node's address with the same generation in its low bits, so one compare of the
+ * owner word with `cell | (handle & 7)` tells a live node of this list from a stale handle, even when
+ * the node's memory now holds a newer node of the same list (unless it was reused a multiple of 8
+ * times since).
  *
  * Owner cell (20 bytes): `magic`, `forward` (0 for a root), `refs`, `rank`, `list` (a root's list
  * header). Every node names a cell, and the list a node belongs to is the one whose cell is the root
  * that the node's cell forwards to. Splicing a whole list into another makes one root forward to the
- * other (union by rank) instead of re-tagging every node, so it is O(1); `refs` counts the nodes,
- * cells and list that name a cell, which is freed when that reaches 0.
+ * other (union by rank) instead of re-tagging every node, so it is O(1). A forwarding cell's `refs`
+ * counts the nodes and cells that name it, and it is freed when that reaches 0; a root's `refs`
+ * counts the cells that forward to it and its list, but not its nodes: those are the list's length
+ * minus its `indirect` nodes, so pushing and removing a node touches no cell.
  * @internal
  */
 
@@ -26,21 +33,36 @@ export const W_CELL = 4;
 export const W_PAYLOAD_SIZE = 5;
 export const W_PAYLOAD_ALIGN = 6;
 export const W_TYPE_HASH = 7;
-/** The most recently removed spare node, 0 when there is none. */
+/**
+ * The handle of the most recently removed spare node (its address and its next generation), 0 when
+ * there is none. Spare nodes are a stack linked through their `next` word (handles too); a spare's
+ * `prev` word holds the number of spares below it, so the stack's depth costs no counter, and its
+ * owner word is {@link SPARE_TAG}.
+ */
 export const W_SPARE = 8;
-export const W_SPARES = 9;
+export const W_RESERVED_9 = 9;
 export const W_SPARE_LIMIT = 10;
-export const W_RESERVED = 11;
-export const HEADER_BYTES = 48;
-/** Default budget of spare nodes, in bytes. */
+/** Nodes allocated so far (mod 2^32): the first generation of a new node. */
+export const W_SERIAL = 11;
+/** Nodes of the list tagged with a forwarding cell rather than the root (see owners.ts). */
+export const W_INDIRECT = 12;
+export const W_RESERVED = 13;
+export const HEADER_BYTES = 56;
+/** Default budget of spare nodes, in bytes (more while the list is longer: see SPARE_AUTO). */
 export const SPARE_BYTES = 16384;
+/** Flag of the spare limit word: the list also keeps as many spares as it has nodes (the default). */
+export const SPARE_AUTO = 0x80000000;
 
 /** Node words. */
 export const N_PREV = 0;
 export const N_NEXT = 1;
 export const N_OWNER = 2;
-/** The owner tag of a spare node: odd, so never a cell's address. */
+/** The owner word of a spare node: no cell (a zeroed block is no spare), so every handle to it is refused. */
 export const SPARE_TAG = 1;
+/** The generation bits of a node handle and of a node's owner word. */
+export const GEN_MASK = 7;
+/** Clears the generation bits: a handle's node address. */
+export const ADDRESS_MASK = -8;
 /** Bytes of a node before the payload can start. */
 export const NODE_LINKS = 12;
 

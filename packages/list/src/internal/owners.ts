@@ -8,7 +8,7 @@ import { C_FORWARD, C_LIST, C_MAGIC, C_RANK, C_REFS, CELL_BYTES, CELL_MAGIC, MAX
 
 /** A new root cell for the list at `list`, held once (by the list); 0 when the allocator is out of memory. */
 export function newCell(allocator: Allocator, list: number): number {
-	const cell = allocator.malloc(CELL_BYTES);
+	const cell = allocator.malloc(CELL_BYTES, 8); // 8-aligned: a node's owner word keeps its generation in the low bits
 	if (cell === 0) return 0;
 	const u32 = allocator.heap.u32;
 	const w = cell >>> 2;

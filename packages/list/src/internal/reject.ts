@@ -5,7 +5,7 @@
  */
 import { type Allocator, DoubleFreeError, hex, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
 import { ELEMENT_KIND, elementValueProblem } from "@offheap/struct";
-import { C_LIST, C_REFS, N_OWNER, SPARE_TAG } from "./layout.ts";
+import { ADDRESS_MASK, C_LIST, GEN_MASK, N_OWNER, SPARE_TAG, W_INDIRECT } from "./layout.ts";
 import { release, rootOf } from "./owners.ts";
 
 const { bool: K_BOOL, i64: K_I64, u64: K_U64 } = ELEMENT_KIND;
@@ -49,39 +49,40 @@ export interface NodeContext {
 }
 
 /**
- * Checks that `node` is a live node of the list whose root cell is `cell`, and makes its owner tag
- * name `cell` directly (so the next check takes the fast path). Throws InvalidPointerError for
- * anything that is not a node of this list (another list's node, an address that is no node),
- * DoubleFreeError for a node already removed whose block is still free.
+ * Checks that the handle `node` names a live node of the list whose root cell is `cell`, and makes
+ * the node's owner word name `cell` directly (so the next check takes the fast path). Throws
+ * InvalidPointerError for anything that is not a node of this list (another list's node, an address
+ * that is no node), DoubleFreeError for a stale handle: its node was removed (its block is free, it
+ * is kept as a spare, or it now holds a newer node of this list). On a checked heap the allocator's
+ * own report (where the block was allocated and freed) is part of the message.
  */
 export function adoptNode(list: NodeContext, operation: string, node: unknown, cell: number): void {
 	const where = `List.${operation}`;
 	const heap = list.nodeAllocator.heap;
-	if (
-		typeof node !== "number" ||
-		node >>> 0 !== node ||
-		node === 0 ||
-		(node & 7) !== 0 ||
-		node + list.nodeBytes > heap.u8.length
-	) {
+	if (typeof node !== "number" || node >>> 0 !== node || node === 0 || node >= 2 ** 31) {
 		if (node === 0)
 			throw new InvalidPointerError(where, 0, "NULL is not a node (an empty list's first and last are 0)");
-		throw new InvalidPointerError(where, node as number, "not the address of a node inside the heap");
+		throw new InvalidPointerError(where, node as number, "not a node handle (a handle is a small integer)");
 	}
+	const address = node & ADDRESS_MASK;
+	if (address === 0 || address + list.nodeBytes > heap.u8.length)
+		throw new InvalidPointerError(where, node, "not the handle of a node inside the heap");
 	try {
-		list.nodeAllocator.usableSize(node);
+		list.nodeAllocator.usableSize(address);
 	} catch (error) {
+		const detail = (error as Error).message;
 		if (error instanceof DoubleFreeError)
-			throw new DoubleFreeError(where, node, "the node was already removed (its block is free)");
-		throw new InvalidPointerError(where, node, `not a node: ${(error as Error).message}`);
+			throw new DoubleFreeError(where, node, `the node was already removed (its block is free): ${detail}`);
+		throw new InvalidPointerError(where, node, `not a node: ${detail}`);
 	}
 	const u32 = heap.u32;
-	const w = node >>> 2;
+	const w = address >>> 2;
 	const tag = u32[w + N_OWNER] as number;
-	if (tag === cell) return;
+	const tagCell = tag & ADDRESS_MASK;
+	const generation = node & GEN_MASK;
 	if (tag === SPARE_TAG)
 		throw new DoubleFreeError(where, node, "the node was already removed (it is kept as a spare)");
-	const root = rootOf(u32, tag, u32.length * 4);
+	const root = rootOf(u32, tagCell, u32.length * 4);
 	if (root === 0)
 		throw new InvalidPointerError(where, node, "not a node of any list (removed, or never one)");
 	if (root !== cell) {
@@ -91,8 +92,18 @@ export function adoptNode(list: NodeContext, operation: string, node: unknown, c
 			`the node belongs to another list (at ${hex(u32[(root >>> 2) + C_LIST] as number)}, not ${hex(list.address)})`,
 		);
 	}
-	// Path compression: the node names its root from now on.
-	u32[w + N_OWNER] = cell;
-	u32[(cell >>> 2) + C_REFS] = (u32[(cell >>> 2) + C_REFS] as number) + 1;
-	release(list.allocator, tag, 1);
+	if ((tag & GEN_MASK) !== generation) {
+		throw new DoubleFreeError(
+			where,
+			node,
+			`stale handle: its node was removed, and its memory ${hex(address)} now holds a newer node of this list ` +
+				`(generation ${tag & GEN_MASK}, the handle has ${generation})`,
+		);
+	}
+	if (tagCell === cell) return;
+	// Path compression: the node names its root from now on (a direct node, which the root does not count).
+	u32[w + N_OWNER] = cell | generation;
+	const indirect = (list.address >>> 2) + W_INDIRECT;
+	u32[indirect] = (u32[indirect] as number) - 1;
+	release(list.allocator, tagCell, 1);
 }

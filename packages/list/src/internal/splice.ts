@@ -4,7 +4,24 @@
  * @internal
  */
 import type { Allocator } from "@offheap/core";
-import { C_REFS, N_NEXT, N_OWNER, N_PREV, W_CELL, W_FIRST, W_LAST, W_LENGTH } from "./layout.ts";
+import {
+	ADDRESS_MASK,
+	GEN_MASK,
+	N_NEXT,
+	N_OWNER,
+	N_PREV,
+	W_CELL,
+	W_FIRST,
+	W_INDIRECT,
+	W_LAST,
+	W_LENGTH,
+} from "./layout.ts";
+
+/** The u32 index of the node a handle names. */
+function word(node: number): number {
+	return (node & ADDRESS_MASK) >>> 2;
+}
+
 import { release } from "./owners.ts";
 
 /** What a range splice needs from each list. */
@@ -36,7 +53,7 @@ export function spliceRange(
 	for (let n = from; n !== to; count++) {
 		if (same && n === before)
 			throw new RangeError("List.splice: the node to insert before is inside the range moved");
-		n = u32[(n >>> 2) + N_NEXT] as number;
+		n = u32[word(n) + N_NEXT] as number;
 		if (n === 0) throw new RangeError("List.splice: `last` does not follow `first` in the source");
 	}
 	if (same && to === before)
@@ -44,36 +61,36 @@ export function spliceRange(
 	if (!same) {
 		const mine = u32[dst.hdr + W_CELL] as number;
 		const theirs = u32[src.hdr + W_CELL] as number;
-		let direct = 0;
+		let indirect = 0;
 		for (let n = from, i = 0; i < count; i++) {
-			const w = n >>> 2;
+			const w = word(n);
 			const tag = u32[w + N_OWNER] as number;
-			u32[w + N_OWNER] = mine;
-			if (tag === theirs) direct++;
-			else {
-				release(src.allocator, tag, 1);
+			u32[w + N_OWNER] = mine | (tag & GEN_MASK); // the handle stays valid
+			if ((tag & ADDRESS_MASK) !== theirs) {
+				indirect++;
+				release(src.allocator, tag & ADDRESS_MASK, 1);
 				u32 = heap.u32;
 			}
 			n = u32[w + N_NEXT] as number;
 		}
-		u32[(theirs >>> 2) + C_REFS] = (u32[(theirs >>> 2) + C_REFS] as number) - direct;
-		u32[(mine >>> 2) + C_REFS] = (u32[(mine >>> 2) + C_REFS] as number) + count;
+		// Roots do not count their nodes: only the source's nodes tagged with forwarding cells change.
+		u32[src.hdr + W_INDIRECT] = (u32[src.hdr + W_INDIRECT] as number) - indirect;
 	}
 	// Unlink the range from the source.
-	const prev = u32[(from >>> 2) + N_PREV] as number;
-	const next = u32[(to >>> 2) + N_NEXT] as number;
+	const prev = u32[word(from) + N_PREV] as number;
+	const next = u32[word(to) + N_NEXT] as number;
 	if (prev === 0) u32[src.hdr + W_FIRST] = next;
-	else u32[(prev >>> 2) + N_NEXT] = next;
+	else u32[word(prev) + N_NEXT] = next;
 	if (next === 0) u32[src.hdr + W_LAST] = prev;
-	else u32[(next >>> 2) + N_PREV] = prev;
+	else u32[word(next) + N_PREV] = prev;
 	u32[src.hdr + W_LENGTH] = (u32[src.hdr + W_LENGTH] as number) - count;
 	// Link it in before `before`.
-	const after = before === 0 ? (u32[dst.hdr + W_LAST] as number) : (u32[(before >>> 2) + N_PREV] as number);
-	u32[(from >>> 2) + N_PREV] = after;
-	u32[(to >>> 2) + N_NEXT] = before;
+	const after = before === 0 ? (u32[dst.hdr + W_LAST] as number) : (u32[word(before) + N_PREV] as number);
+	u32[word(from) + N_PREV] = after;
+	u32[word(to) + N_NEXT] = before;
 	if (after === 0) u32[dst.hdr + W_FIRST] = from;
-	else u32[(after >>> 2) + N_NEXT] = from;
+	else u32[word(after) + N_NEXT] = from;
 	if (before === 0) u32[dst.hdr + W_LAST] = to;
-	else u32[(before >>> 2) + N_PREV] = to;
+	else u32[word(before) + N_PREV] = to;
 	u32[dst.hdr + W_LENGTH] = (u32[dst.hdr + W_LENGTH] as number) + count;
 }

@@ -4,6 +4,7 @@
  */
 import { type Allocator, type Heap, HeapCorruptionError, hex, InvalidPointerError } from "@offheap/core";
 import type { Type } from "@offheap/struct";
+import type { VectorOptions } from "../api.ts";
 import {
 	HEADER_BYTES,
 	MAGIC,
@@ -23,6 +24,12 @@ import {
 } from "./layout.ts";
 import { outOfMemory } from "./reject.ts";
 import { maxCapacity, resize } from "./storage.ts";
+
+/** The option key by which `Vector.open` hands the constructor the address of an existing header. */
+export const OPEN: unique symbol = Symbol("offheap.vector.open");
+export interface OpenOptions extends VectorOptions {
+	[OPEN]?: number;
+}
 
 /** Checks that `type` can be an element type; returns its size. */
 export function checkType(operation: string, type: Type): void {

@@ -1,0 +1,299 @@
+import type { Allocator } from "@offheap/core";
+import { ELEMENT_KIND, type Infer, type Type, type WriteValue } from "@offheap/struct";
+import type { ListNode, ListOptions } from "./api.ts";
+import * as layout from "./internal/layout.ts";
+import { retireSlow, stow, takeNode } from "./internal/node-store.ts";
+import { rejectFreed } from "./internal/reject.ts";
+import { ListPayloads } from "./list-payloads.ts";
+
+// The hot paths index words with literal numbers (see internal/layout.ts for the names): V8 compiles
+// each use of a module constant to a context load and an initialization check, which is slower and
+// counts against the bytecode budget under which it inlines these methods into the caller's loop.
+//   header words: 1 first, 2 last, 3 length, 4 cell, 8 the top spare's handle
+//   node words:   0 prev, 1 next, 2 owner (cell | generation)
+//   spare nodes:  0 spares below it, 1 the next spare's handle, 2 owner word 1 (SPARE_TAG)
+//   masks:        -8 a handle's node address, 7 its generation
+const { ADDRESS_MASK, GEN_MASK, N_OWNER, W_CELL, W_FIRST, W_LAST } = layout;
+const { i64: K_I64, other: K_OTHER } = ELEMENT_KIND;
+
+/** A typed array as the hot paths index it. */
+type Indexed = { [index: number]: unknown };
+
+/**
+ * The deque operations of a {@link List}: push and pop at both ends and removal at a node, in O(1),
+ * taking nodes from the list's spares first. Every `List` is one (a `List` extends this class); it is
+ * not made on its own.
+ *
+ * @typeParam T - the payload type.
+ * @example
+ * ```ts
+ * import { Heap } from "@offheap/core";
+ * import { u32 } from "@offheap/struct";
+ * import { List, type ListDeque } from "@offheap/list";
+ * const queue: ListDeque<typeof u32> = new List(new Heap(), u32);
+ * queue.pushBack(1);
+ * queue.pushBack(2);
+ * console.log(queue.popFront(), queue.length); // 1 1
+ * ```
+ */
+export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
+	/** @internal Use `new List(...)` or `List.open(...)`. */
+	protected constructor(allocator: Allocator, type: T, options: ListOptions) {
+		super(allocator, type, options);
+	}
+
+	/**
+	 * Appends a node holding `value` (zero-filled when omitted) and returns it. O(1).
+	 * @throws `OutOfMemoryError` when no node can be allocated, TypeError or RangeError for a value that
+	 * does not fit; the list is unchanged in both cases.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * import { u32 } from "@offheap/struct";
+	 * import { List } from "@offheap/list";
+	 * const list = new List(new Heap(), u32);
+	 * list.pushBack(1);
+	 * const zero = list.pushBack();
+	 * console.log(list.get(zero), list.length); // 0 2
+	 * ```
+	 */
+	pushBack(value?: WriteValue<T>): ListNode {
+		// The hot path (a spare node, a number payload that needs no closer look) is written out in full,
+		// small enough for V8 to inline whole; anything else takes pushSlow.
+		const hdr = this.hdr;
+		const u32 = this.heap.u32;
+		const node = u32[hdr + 8] as number; // the top spare's handle
+		if (
+			node === 0 ||
+			typeof value !== "number" ||
+			!(value >= this.lo && value <= this.hi) ||
+			(this.whole && Math.floor(value) !== value) ||
+			!this.plain ||
+			hdr === 0
+		)
+			return this.pushSlow("pushBack", value, true);
+		const w = (node & -8) >>> 2;
+		u32[hdr + 8] = u32[w + 1] as number;
+		(this.heap[this.heapView] as Indexed)[(w * 4 + this.offset) >>> this.shift] = value;
+		u32[w + 2] = (u32[hdr + 4] as number) | (node & 7); // owner word: the list's cell and the generation
+		const last = u32[hdr + 2] as number;
+		u32[w] = last;
+		u32[w + 1] = 0;
+		if (last === 0) u32[hdr + 1] = node;
+		else u32[((last & -8) >>> 2) + 1] = node;
+		u32[hdr + 2] = node;
+		u32[hdr + 3] = (u32[hdr + 3] as number) + 1;
+		return node;
+	}
+
+	/**
+	 * Prepends a node holding `value` (zero-filled when omitted) and returns it. O(1).
+	 * @throws as {@link List.pushBack} does.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * import { u32 } from "@offheap/struct";
+	 * import { List } from "@offheap/list";
+	 * const list = new List(new Heap(), u32);
+	 * list.pushFront(2);
+	 * list.pushFront(1);
+	 * console.log(list.toArray()); // [ 1, 2 ]
+	 * ```
+	 */
+	pushFront(value?: WriteValue<T>): ListNode {
+		const hdr = this.hdr;
+		const u32 = this.heap.u32;
+		const node = u32[hdr + 8] as number; // the top spare's handle
+		if (
+			node === 0 ||
+			typeof value !== "number" ||
+			!(value >= this.lo && value <= this.hi) ||
+			(this.whole && Math.floor(value) !== value) ||
+			!this.plain ||
+			hdr === 0
+		)
+			return this.pushSlow("pushFront", value, false);
+		const w = (node & -8) >>> 2;
+		u32[hdr + 8] = u32[w + 1] as number;
+		(this.heap[this.heapView] as Indexed)[(w * 4 + this.offset) >>> this.shift] = value;
+		u32[w + 2] = (u32[hdr + 4] as number) | (node & 7); // owner word: the list's cell and the generation
+		const first = u32[hdr + 1] as number;
+		u32[w] = 0;
+		u32[w + 1] = first;
+		if (first === 0) u32[hdr + 2] = node;
+		else u32[(first & -8) >>> 2] = node;
+		u32[hdr + 1] = node;
+		u32[hdr + 3] = (u32[hdr + 3] as number) + 1;
+		return node;
+	}
+
+	/**
+	 * Removes the first node and returns its payload (copied out), or `undefined` when the list is
+	 * empty. The node is given up as {@link List.remove} does.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * import { u32 } from "@offheap/struct";
+	 * import { List } from "@offheap/list";
+	 * const queue = new List(new Heap(), u32);
+	 * queue.pushBack(1);
+	 * queue.pushBack(2);
+	 * console.log(queue.popFront(), queue.popFront(), queue.popFront()); // 1 2 undefined
+	 * ```
+	 */
+	popFront(): Infer<T> | undefined {
+		const hdr = this.hdr;
+		const u32 = this.heap.u32;
+		const node = u32[hdr + 1] as number;
+		if (node === 0 || hdr === 0) return hdr === 0 ? rejectFreed("popFront") : undefined;
+		const w = (node & -8) >>> 2;
+		const value = this.load(w * 4 + this.offset) as Infer<T>;
+		const next = u32[w + 1] as number;
+		u32[hdr + 1] = next;
+		if (next === 0) u32[hdr + 2] = 0;
+		else u32[(next & -8) >>> 2] = 0;
+		u32[hdr + 3] = (u32[hdr + 3] as number) - 1;
+		this.retire(node);
+		return value;
+	}
+
+	/**
+	 * Removes the last node and returns its payload (copied out), or `undefined` when the list is empty.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * import { u32 } from "@offheap/struct";
+	 * import { List } from "@offheap/list";
+	 * const stack = new List(new Heap(), u32);
+	 * stack.pushBack(1);
+	 * stack.pushBack(2);
+	 * console.log(stack.popBack(), stack.length); // 2 1
+	 * ```
+	 */
+	popBack(): Infer<T> | undefined {
+		const hdr = this.hdr;
+		const u32 = this.heap.u32;
+		const node = u32[hdr + 2] as number;
+		if (node === 0 || hdr === 0) return hdr === 0 ? rejectFreed("popBack") : undefined;
+		const w = (node & -8) >>> 2;
+		const value = this.load(w * 4 + this.offset) as Infer<T>;
+		const prev = u32[w] as number;
+		u32[hdr + 2] = prev;
+		if (prev === 0) u32[hdr + 1] = 0;
+		else u32[((prev & -8) >>> 2) + 1] = 0;
+		u32[hdr + 3] = (u32[hdr + 3] as number) - 1;
+		this.retire(node);
+		return value;
+	}
+
+	/**
+	 * Unlinks `node` and gives it up, in O(1): it becomes a spare node (kept for the next insertion)
+	 * or, when the list keeps enough of those, goes back to the node allocator. Its handle is dead
+	 * afterwards: passing it again is refused with `DoubleFreeError` while the node is spare or its
+	 * block free (a handle whose block was reused for a new node of this list names that node).
+	 * @throws `InvalidPointerError` for a node of another list or no node at all, `DoubleFreeError`
+	 * for a node already removed; the list is unchanged then.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * import { u32 } from "@offheap/struct";
+	 * import { List } from "@offheap/list";
+	 * const list = new List(new Heap(), u32);
+	 * const a = list.pushBack(1);
+	 * list.pushBack(2);
+	 * list.remove(a);
+	 * try {
+	 *   list.remove(a);
+	 * } catch (error) {
+	 *   console.log((error as Error).name, list.toArray()); // DoubleFreeError [ 2 ]
+	 * }
+	 * ```
+	 */
+	remove(node: ListNode): void {
+		const u32 = this.own("remove", node);
+		this.unlink(u32, node);
+		this.retire(node);
+	}
+
+	/**
+	 * @internal A node holding `value` (zero-filled when undefined) and tagged as this list's, not yet
+	 * linked: a spare node when there is one, else a new one from the node allocator.
+	 */
+	protected acquire(operation: string, value: WriteValue<T> | undefined): number {
+		if (value !== undefined && (this.checked ? !this.fits(value) : this.kind >= K_I64))
+			this.checkValue(operation, value);
+		const node = takeNode(this, operation);
+		const at = (node & ADDRESS_MASK) + this.offset;
+		if (value === undefined) this.heap.u8.fill(0, at, at + this.type.size);
+		else if (this.kind !== K_OTHER) this.store(at, value);
+		else {
+			try {
+				this.store(at, value);
+			} catch (error) {
+				stow(this, node); // the type refused the value halfway (unchecked): the node goes back
+				throw error;
+			}
+		}
+		const u32 = this.heap.u32;
+		u32[((node & ADDRESS_MASK) >>> 2) + N_OWNER] = (u32[this.hdr + W_CELL] as number) | (node & GEN_MASK);
+		return node;
+	}
+
+	/** `pushBack` (`back`) or `pushFront` without a spare, zero-filled, or with a value to check first. */
+	private pushSlow(operation: string, value: WriteValue<T> | undefined, back: boolean): ListNode {
+		const hdr = this.hdr;
+		if (hdr === 0) return rejectFreed(operation);
+		const node = this.acquire(operation, value);
+		const u32 = this.heap.u32;
+		if (back) this.relink(u32, node, u32[hdr + W_LAST] as number, 0);
+		else this.relink(u32, node, 0, u32[hdr + W_FIRST] as number);
+		return node;
+	}
+
+	/** @internal Links the unlinked `node` between `prev` and `next` and counts it. */
+	protected relink(u32: Uint32Array, node: number, prev: number, next: number): void {
+		const hdr = this.hdr;
+		const w = (node & -8) >>> 2;
+		u32[w] = prev;
+		u32[w + 1] = next;
+		if (prev === 0) u32[hdr + 1] = node;
+		else u32[((prev & -8) >>> 2) + 1] = node;
+		if (next === 0) u32[hdr + 2] = node;
+		else u32[(next & -8) >>> 2] = node;
+		u32[hdr + 3] = (u32[hdr + 3] as number) + 1;
+	}
+
+	/** Unlinks `node` from its neighbours and uncounts it. */
+	private unlink(u32: Uint32Array, node: number): void {
+		const hdr = this.hdr;
+		const w = (node & -8) >>> 2;
+		const prev = u32[w] as number;
+		const next = u32[w + 1] as number;
+		if (prev === 0) u32[hdr + 1] = next;
+		else u32[((prev & -8) >>> 2) + 1] = next;
+		if (next === 0) u32[hdr + 2] = prev;
+		else u32[(next & -8) >>> 2] = prev;
+		u32[hdr + 3] = (u32[hdr + 3] as number) - 1;
+	}
+
+	/**
+	 * Drops the owner reference of an unlinked node and keeps it as a spare with its next generation
+	 * (every handle to it is stale from now on), or frees it when the spares are full.
+	 */
+	private retire(node: number): void {
+		const hdr = this.hdr;
+		const u32 = this.heap.u32;
+		const w = (node & -8) >>> 2;
+		const tag = u32[w + 2] as number;
+		const top = u32[hdr + 8] as number;
+		const spares = top === 0 ? 0 : (u32[(top & -8) >>> 2] as number) + 1; // a spare's prev word: spares below it
+		if ((tag & -8) !== u32[hdr + 4] || spares >= this.spareLimit) {
+			retireSlow(this, node, tag);
+			return;
+		}
+		u32[w + 2] = 1; // SPARE_TAG
+		u32[w] = spares;
+		u32[w + 1] = top;
+		u32[hdr + 8] = (node & -8) | ((node + 1) & 7); // the next generation: every handle to it is stale
+	}
+}

@@ -1,0 +1,316 @@
+import type { Allocator, Heap, Ptr } from "@offheap/core";
+import {
+	configure,
+	ELEMENT_KIND,
+	type ElementViewName,
+	elementKind,
+	elementNumberRange,
+	elementShift,
+	elementValueProblem,
+	elementViewName,
+	type HeapViews,
+	heapViews,
+	type Type,
+} from "@offheap/struct";
+import type { ListNode, ListOptions } from "./api.ts";
+import {
+	checkSpare,
+	checkType,
+	createHeader,
+	OPEN,
+	type OpenOptions,
+	openHeader,
+} from "./internal/header.ts";
+import * as layout from "./internal/layout.ts";
+import { spareCount } from "./internal/node-store.ts";
+import { adoptNode, rejectFreed, rejectValue } from "./internal/reject.ts";
+
+// Module-local copies of the constants: V8 reads these faster than imported bindings, which it must
+// check for initialization on every use.
+const { ADDRESS_MASK, N_NEXT, N_PREV, W_CELL, W_FIRST, W_LAST, W_LENGTH } = layout;
+const { W_SPARE, W_SPARE_LIMIT } = layout;
+const { bool: K_BOOL, f32: K_F32, other: K_OTHER } = ELEMENT_KIND;
+
+/** A typed array as the hot paths index it. */
+type Indexed = { [index: number]: unknown };
+
+/**
+ * The state of a {@link List} and how to walk it: length, ends, neighbours and ownership checks.
+ * Every `List` is one (a `List` extends {@link ListPayloads}, which extends this class); it is not
+ * made on its own.
+ *
+ * @typeParam T - the payload type.
+ * @example
+ * ```ts
+ * import { Heap } from "@offheap/core";
+ * import { u32 } from "@offheap/struct";
+ * import { List, ListState } from "@offheap/list";
+ * const list = new List(new Heap(), u32);
+ * list.pushBack(7);
+ * const state: ListState = list;
+ * console.log(state.length, state.first === state.last); // 1 true
+ * ```
+ */
+export class ListState<T extends Type = Type> {
+	/** Where the header and the owner cells come from. */
+	readonly allocator: Allocator;
+	/** Where the nodes come from (the allocator unless `options.nodes` was given). */
+	readonly nodeAllocator: Allocator;
+	/** The heap whose buffer holds the list. */
+	readonly heap: Heap;
+	/** The payload type. */
+	readonly type: T;
+	/** Whether payload values are checked; see {@link ListOptions.checked}. */
+	readonly checked: boolean;
+	/** Bytes of one node: links, owner word, padding and payload. */
+	readonly nodeBytes: number;
+	/** @internal u32 index of the header; 0 once freed. */
+	hdr: number;
+	/** @internal The payload's element kind (see `ELEMENT_KIND`). */
+	readonly kind: number;
+	/** @internal The heap view scalar payloads live in, and log2 of their size. */
+	readonly heapView: ElementViewName;
+	/** @internal */
+	readonly shift: number;
+	/** @internal Offset of the payload in a node. */
+	readonly offset: number;
+	/** @internal Alignment nodes are allocated with. */
+	readonly nodeAlign: number;
+	/** @internal Spare nodes kept at least: the header's limit, 0 on a checked heap (see ListOptions.spare). */
+	readonly spareLimit: number;
+	/** @internal Whether more spares are kept while the list has more nodes than that (the default). */
+	readonly spareAuto: boolean;
+	/** @internal Whether every handle is also validated against the node allocator (a checked heap). */
+	readonly verify: boolean;
+	/** @internal Whether payloads are numbers stored as they are through `heapView` (no bool, no bigint, no struct). */
+	readonly plain: boolean;
+	/** @internal Whether the payload type has in-place views (struct, union, array). */
+	readonly aggregate: boolean;
+	/**
+	 * @internal Numbers the hot paths store without a closer look: the payload type's range when
+	 * checked, every number unchecked (a typed array converts it); see {@link ListState.fits}.
+	 */
+	readonly lo: number;
+	/** @internal */
+	readonly hi: number;
+	/** @internal Whether those numbers must also be integers. */
+	readonly whole: boolean;
+	private scratch: HeapViews | undefined;
+
+	/** @internal Use `new List(...)` or `List.open(...)`. */
+	protected constructor(allocator: Allocator, type: T, options: ListOptions) {
+		checkType("List", type);
+		const checked = options.checked ?? configure({}).checked;
+		if (typeof checked !== "boolean")
+			throw new TypeError(`List: checked must be a boolean, got ${typeof checked}`);
+		const nodes = options.nodes ?? allocator;
+		if (nodes.heap !== allocator.heap)
+			throw new TypeError("List: the node allocator must hand out blocks of the same heap");
+		this.allocator = allocator;
+		this.nodeAllocator = nodes;
+		this.heap = allocator.heap;
+		this.type = type;
+		this.checked = checked;
+		this.kind = elementKind(type);
+		this.heapView = elementViewName(this.kind);
+		this.plain = this.kind < ELEMENT_KIND.bool;
+		this.shift = elementShift(this.kind);
+		[this.lo, this.hi, this.whole] = checked
+			? elementNumberRange(this.kind)
+			: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, false];
+		this.offset = layout.payloadOffset(type.align);
+		this.nodeBytes = this.offset + type.size;
+		this.nodeAlign = Math.max(8, type.align);
+		const t = type as unknown as { view?: unknown; cursor?: unknown };
+		this.aggregate = typeof t.view === "function" && typeof t.cursor === "function";
+		this.verify = this.heap.checked;
+		this.scratch = undefined;
+		const opened = (options as OpenOptions)[OPEN];
+		const spare =
+			options.spare === undefined
+				? Math.max(1, Math.floor(layout.SPARE_BYTES / this.nodeBytes)) | layout.SPARE_AUTO
+				: checkSpare(options.spare);
+		const address =
+			opened === undefined ? createHeader(allocator, type, spare >>> 0) : openHeader(this.heap, opened, type);
+		this.hdr = address >>> 2;
+		// On a checked heap removed nodes go back to the allocator, whose quarantine and poison catch
+		// stale handles with the sites where the node was allocated and freed.
+		const limit = this.heap.u32[this.hdr + W_SPARE_LIMIT] as number;
+		this.spareLimit = this.verify ? 0 : (limit & ~layout.SPARE_AUTO) >>> 0;
+		this.spareAuto = !this.verify && (limit & layout.SPARE_AUTO) !== 0;
+	}
+
+	/** Address of the header in the heap: what {@link List.open} takes. 0 once freed. */
+	get address(): Ptr {
+		return this.hdr * 4;
+	}
+
+	/** Removed nodes kept for reuse, at most the `spare` option (see {@link List.trim}). 0 once freed. */
+	get spares(): number {
+		return this.hdr === 0 ? 0 : spareCount(this.heap.u32, this.heap.u32[this.hdr + W_SPARE] as number);
+	}
+
+	/** Number of nodes. 0 once freed. */
+	get length(): number {
+		return this.hdr === 0 ? 0 : (this.heap.u32[this.hdr + W_LENGTH] as number);
+	}
+
+	/** The first node, or 0 when the list is empty. */
+	get first(): ListNode {
+		return this.hdr === 0 ? rejectFreed("first") : (this.heap.u32[this.hdr + W_FIRST] as number);
+	}
+
+	/** The last node, or 0 when the list is empty. */
+	get last(): ListNode {
+		return this.hdr === 0 ? rejectFreed("last") : (this.heap.u32[this.hdr + W_LAST] as number);
+	}
+
+	/**
+	 * The node after `node`, or 0 after the last.
+	 * @throws `InvalidPointerError` for a node of another list or no node at all, `DoubleFreeError`
+	 * for a stale handle (its node was removed).
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * import { i32 } from "@offheap/struct";
+	 * import { List } from "@offheap/list";
+	 * const list = new List(new Heap(), i32);
+	 * for (const x of [1, 2, 3]) list.pushBack(x);
+	 * let sum = 0;
+	 * for (let n = list.first; n !== 0; n = list.next(n)) sum += list.get(n);
+	 * console.log(sum); // 6
+	 * ```
+	 */
+	next(node: ListNode): ListNode {
+		const u32 = this.own("next", node);
+		return u32[((node & ADDRESS_MASK) >>> 2) + N_NEXT] as number;
+	}
+
+	/**
+	 * The node before `node`, or 0 before the first.
+	 * @throws as {@link ListState.next} does.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * import { i32 } from "@offheap/struct";
+	 * import { List } from "@offheap/list";
+	 * const list = new List(new Heap(), i32);
+	 * for (const x of [1, 2, 3]) list.pushBack(x);
+	 * const backwards: number[] = [];
+	 * for (let n = list.last; n !== 0; n = list.prev(n)) backwards.push(list.get(n));
+	 * console.log(backwards); // [ 3, 2, 1 ]
+	 * ```
+	 */
+	prev(node: ListNode): ListNode {
+		const u32 = this.own("prev", node);
+		return u32[((node & ADDRESS_MASK) >>> 2) + N_PREV] as number;
+	}
+
+	/**
+	 * Whether `node` is a node of this list, in O(1) (O(log) after many whole-list splices), without
+	 * throwing: false for 0, for another list's nodes, for stale handles and for anything else.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * import { u8 } from "@offheap/struct";
+	 * import { List } from "@offheap/list";
+	 * const heap = new Heap();
+	 * const a = new List(heap, u8);
+	 * const b = new List(heap, u8);
+	 * const n = a.pushBack(1);
+	 * console.log(a.owns(n), b.owns(n), a.owns(0)); // true false false
+	 * ```
+	 */
+	owns(node: ListNode): boolean {
+		if (this.hdr === 0) return false;
+		try {
+			this.own("owns", node);
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
+	/**
+	 * @internal Checks that `node` is a live node of this list and returns the heap's u32 view. The fast
+	 * path is one compare of the node's owner word with the list's cell and the handle's generation
+	 * (and, on a checked heap, one `usableSize` of the node allocator); anything else goes through the
+	 * full validation, which throws the error that fits.
+	 */
+	own(operation: string, node: ListNode): Uint32Array {
+		const hdr = this.hdr;
+		const u32 = this.heap.u32;
+		// Literal word numbers, as in list.ts: node word 2 is the owner word, header word 4 the cell.
+		if (
+			u32[((node & -8) >>> 2) + 2] !== ((u32[hdr + 4] as number) | (node & 7)) ||
+			hdr === 0 ||
+			node >>> 0 !== node
+		)
+			this.adopt(operation, node);
+		else if (this.verify) this.confirm(operation, node);
+		return u32;
+	}
+
+	private adopt(operation: string, node: ListNode): void {
+		if (this.hdr === 0) rejectFreed(operation);
+		adoptNode(this, operation, node, this.heap.u32[this.hdr + W_CELL] as number);
+	}
+
+	/** On a checked heap, a node whose owner word names this list must also be a live block. */
+	private confirm(operation: string, node: ListNode): void {
+		try {
+			this.nodeAllocator.usableSize(node & ADDRESS_MASK);
+		} catch {
+			this.adopt(operation, node); // throws the error that fits, with the allocator's report
+		}
+	}
+
+	/** @internal Reads the payload at `at`. */
+	load(at: number): unknown {
+		// Literal kinds (ELEMENT_KIND.other is 11, bool 8): see the note on literals in list.ts.
+		const kind = this.kind;
+		if (kind === 11) return this.type.read(this.heap, at);
+		const value = (this.heap[this.heapView] as Indexed)[at >>> this.shift];
+		return kind === 8 ? value !== 0 : value;
+	}
+
+	/** @internal Writes a payload at `at` (through the heap view named by `heapView` for scalars). */
+	store(at: number, value: unknown): void {
+		const kind = this.kind;
+		if (kind === K_OTHER) this.type.write(this.heap, at, value);
+		else (this.heap[this.heapView] as Indexed)[at >>> this.shift] = kind === K_BOOL ? (value ? 1 : 0) : value;
+	}
+
+	/** @internal Whether `value` is a number the hot paths may store as it is (NaN never is). */
+	fits(value: unknown): boolean {
+		return (
+			typeof value === "number" &&
+			value >= this.lo &&
+			value <= this.hi &&
+			(!this.whole || Math.floor(value) === value)
+		);
+	}
+
+	/** @internal Refuses a payload value that does not fit, before anything changes. */
+	checkValue(operation: string, value: unknown): void {
+		const kind = this.kind;
+		if (kind <= K_F32) {
+			if (typeof value !== "number") rejectValue(operation, this.type.name, kind, value, true);
+			return;
+		}
+		if (kind !== K_OTHER) {
+			if (elementValueProblem(kind, value, this.checked) !== undefined)
+				rejectValue(operation, this.type.name, kind, value, this.checked);
+			return;
+		}
+		if (!this.checked) return;
+		// A struct value is written to a scratch buffer first, so a refused one changes nothing.
+		const offset = Math.max(8, this.type.align);
+		let scratch = this.scratch;
+		if (scratch === undefined) {
+			scratch = heapViews(new ArrayBuffer(Math.ceil((offset + this.type.size) / 8) * 8));
+			this.scratch = scratch;
+		}
+		this.type.write(scratch, offset, value);
+	}
+}

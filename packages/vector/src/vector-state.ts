@@ -1,0 +1,313 @@
+import type { Allocator, Heap, Ptr } from "@offheap/core";
+import {
+	configure,
+	ELEMENT_KIND,
+	type ElementViewName,
+	elementKind,
+	elementNumberRange,
+	elementShift,
+	elementValueProblem,
+	elementView,
+	elementViewName,
+	type HeapViews,
+	heapViews,
+	type Type,
+} from "@offheap/struct";
+import type { VectorOptions } from "./api.ts";
+import {
+	checkGrowth,
+	checkType,
+	createHeader,
+	OPEN,
+	type OpenOptions,
+	openHeader,
+} from "./internal/header.ts";
+import * as layout from "./internal/layout.ts";
+import {
+	outOfMemory,
+	rejectCount,
+	rejectFreed,
+	rejectIndex,
+	rejectNotAggregate,
+	rejectValue,
+} from "./internal/reject.ts";
+import { poisonElements, verifySpare } from "./internal/spare-poison.ts";
+import { grownCapacity, resize } from "./internal/storage.ts";
+
+// Module-local copies of the constants: V8 reads these faster than imported bindings, which it must
+// check for initialization on every use. The hottest paths (vector-edits.ts) use literal numbers.
+const { W_CAPACITY, W_DATA, W_GROWTH, W_LENGTH, W_VERSION } = layout;
+const { bool: K_BOOL, f32: K_F32, other: K_OTHER } = ELEMENT_KIND;
+
+/** A typed array as the hot paths index it. */
+type Indexed = { [index: number]: unknown };
+
+const DEFAULT_GROWTH = 1.5;
+
+/**
+ * The state of a {@link Vector}: its length, capacity and storage, read from its header in the heap
+ * on every call, and the consistency check of checked heaps. Every `Vector` is one (a `Vector`
+ * extends {@link VectorEdits}, which extends {@link VectorAccess}, which extends this class); it is
+ * not made on its own.
+ *
+ * @typeParam T - the element type.
+ * @example
+ * ```ts
+ * import { Heap } from "@offheap/core";
+ * import { f64 } from "@offheap/struct";
+ * import { Vector, type VectorState } from "@offheap/vector";
+ * const v = new Vector(new Heap(), f64, { capacity: 10 });
+ * v.push(1);
+ * const state: VectorState = v;
+ * console.log(state.length, state.capacity >= 10); // 1 true
+ * ```
+ */
+export class VectorState<T extends Type = Type> {
+	/** Where the header and the elements' block come from. */
+	readonly allocator: Allocator;
+	/** The heap whose buffer holds the vector (the allocator's heap). */
+	readonly heap: Heap;
+	/** The element type. */
+	readonly type: T;
+	/** Whether development checks are on; see {@link VectorAccessOptions.checked}. */
+	readonly checked: boolean;
+	/** @internal u32 index of the header; 0 once freed. */
+	hdr: number;
+	/** @internal The element kind (see `ELEMENT_KIND`). */
+	readonly kind: number;
+	/** @internal Bytes, alignment and log2 of the bytes of one element (the shift is for scalars). */
+	readonly size: number;
+	/** @internal */
+	readonly align: number;
+	/** @internal */
+	readonly shift: number;
+	/** @internal The heap view scalar elements live in. */
+	readonly heapView: ElementViewName;
+	/** @internal Whether elements are numbers stored as they are through `heapView` (no bool, bigint, struct). */
+	readonly plain: boolean;
+	/** @internal Whether the element type has in-place views (struct, union, array). */
+	readonly aggregate: boolean;
+	/** @internal Whether the spare capacity is poisoned and verified (the allocator's heap is checked). */
+	readonly poisoned: boolean;
+	/**
+	 * @internal Numbers the hot paths store without a closer look: the element type's range when
+	 * checked, every number unchecked (a typed array converts it).
+	 */
+	readonly lo: number;
+	/** @internal */
+	readonly hi: number;
+	/** @internal Whether those numbers must also be integers. */
+	readonly whole: boolean;
+	private scratch: HeapViews | undefined;
+
+	/** @internal Use `new Vector(...)` or `Vector.open(...)`. */
+	protected constructor(allocator: Allocator, type: T, options: VectorOptions) {
+		checkType("Vector", type);
+		const checked = options.checked ?? configure({}).checked;
+		if (typeof checked !== "boolean")
+			throw new TypeError(`Vector: checked must be a boolean, got ${typeof checked}`);
+		this.allocator = allocator;
+		this.heap = allocator.heap;
+		this.type = type;
+		this.checked = checked;
+		this.kind = elementKind(type);
+		this.size = type.size;
+		this.align = type.align;
+		this.shift = elementShift(this.kind);
+		this.heapView = elementViewName(this.kind);
+		this.plain = this.kind < K_BOOL;
+		const t = type as unknown as { view?: unknown; cursor?: unknown };
+		this.aggregate = typeof t.view === "function" && typeof t.cursor === "function";
+		this.poisoned = this.heap.checked;
+		[this.lo, this.hi, this.whole] = checked
+			? elementNumberRange(this.kind)
+			: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, false];
+		this.scratch = undefined;
+		const opened = (options as OpenOptions)[OPEN];
+		let address: number;
+		if (opened !== undefined) address = openHeader(this.heap, opened, type);
+		else {
+			const capacity = options.capacity ?? 0;
+			if (!Number.isInteger(capacity) || capacity < 0) rejectCount("constructor", "capacity", capacity);
+			const growth = checkGrowth("Vector", options.growthFactor ?? DEFAULT_GROWTH);
+			address = createHeader(allocator, type, growth, capacity);
+		}
+		this.hdr = address >>> 2;
+		// Spare capacity holds nothing: poisoning it (again, for a view opened on a checked heap) is safe.
+		if (this.poisoned) this.poisonSpare(this.length, this.capacity);
+	}
+
+	/** Address of the header in the heap: what {@link Vector.open} takes. 0 once freed. */
+	get address(): Ptr {
+		return this.hdr * 4;
+	}
+
+	/** Number of elements. 0 once freed. */
+	get length(): number {
+		return this.hdr === 0 ? 0 : (this.heap.u32[this.hdr + W_LENGTH] as number);
+	}
+
+	/** Elements the storage holds before the vector must grow. 0 once freed. */
+	get capacity(): number {
+		return this.hdr === 0 ? 0 : (this.heap.u32[this.hdr + W_CAPACITY] as number);
+	}
+
+	/**
+	 * The storage generation: it changes whenever the elements move to another address (growth that
+	 * could not happen in place, {@link Vector.shrinkToFit}, storage freed). A typed array or address
+	 * taken at one version is valid while the version stays the same and the heap's buffer is the
+	 * same. 0 once freed.
+	 */
+	get version(): number {
+		return this.hdr === 0 ? 0 : (this.heap.u32[this.hdr + W_VERSION] as number);
+	}
+
+	/** Address of element 0 in the heap (0 while the capacity is 0); it changes with {@link VectorState.version}. */
+	get dataAddress(): Ptr {
+		return this.hdr === 0 ? 0 : (this.heap.u32[this.hdr + W_DATA] as number);
+	}
+
+	/** Factor by which the capacity grows (as stored in the header, to 1/256). */
+	get growthFactor(): number {
+		return this.hdr === 0 ? 0 : (this.heap.u32[this.hdr + W_GROWTH] as number) / 256;
+	}
+
+	/**
+	 * On a checked heap (`new Heap({ checked: true })`), verifies that nothing wrote into the spare
+	 * capacity `[length, capacity)`, which the vector keeps poisoned; the same check runs before the
+	 * storage is resized or freed. Does nothing on other heaps.
+	 * @throws `HeapCorruptionError` naming the element written past the length, the vector and the
+	 * site where its storage was allocated; `InvalidPointerError` once the vector is freed.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * import { f64 } from "@offheap/struct";
+	 * import { Vector } from "@offheap/vector";
+	 * const v = new Vector(new Heap({ checked: true }), f64, { capacity: 4 });
+	 * v.push(1);
+	 * v.heap.f64[(v.dataAddress >>> 3) + 2] = 7; // past the length: a bug
+	 * try {
+	 *   v.check();
+	 * } catch (error) {
+	 *   console.log((error as Error).name, (error as Error).message.includes("element 2")); // HeapCorruptionError true
+	 * }
+	 * ```
+	 */
+	check(): void {
+		if (this.hdr === 0) rejectFreed("check");
+		if (this.poisoned) verifySpare(this, this.size, "check");
+	}
+
+	/** @internal Reads element `index` of the storage at `data`. */
+	load(data: number, index: number): unknown {
+		const kind = this.kind;
+		if (kind === K_OTHER) return this.type.read(this.heap, data + index * this.size);
+		const value = (this.heap[this.heapView] as Indexed)[(data >>> this.shift) + index];
+		return kind === K_BOOL ? value !== 0 : value;
+	}
+
+	/** @internal Writes element `index` of the storage at `data` (through `heapView` for scalars). */
+	store(data: number, index: number, value: unknown): void {
+		const kind = this.kind;
+		if (kind === K_OTHER) this.type.write(this.heap, data + index * this.size, value);
+		else
+			(this.heap[this.heapView] as Indexed)[(data >>> this.shift) + index] =
+				kind === K_BOOL ? (value ? 1 : 0) : value;
+	}
+
+	/** @internal Whether `value` is a number the hot paths may store as it is (NaN never is). */
+	fits(value: unknown): boolean {
+		return (
+			typeof value === "number" &&
+			value >= this.lo &&
+			value <= this.hi &&
+			(!this.whole || Math.floor(value) === value)
+		);
+	}
+
+	/**
+	 * @internal Refuses a value that does not fit the element type, before anything changes: scalars
+	 * by their JS type and (checked) range, structs (checked) by writing them to a scratch buffer first.
+	 */
+	checkValue(operation: string, value: unknown): void {
+		const kind = this.kind;
+		if (kind <= K_F32) {
+			if (typeof value !== "number") rejectValue(operation, this.type.name, kind, value, true);
+			return;
+		}
+		if (kind !== K_OTHER) {
+			if (elementValueProblem(kind, value, this.checked) !== undefined)
+				rejectValue(operation, this.type.name, kind, value, this.checked);
+			return;
+		}
+		if (!this.checked) return;
+		const offset = Math.max(8, this.align);
+		let scratch = this.scratch;
+		if (scratch === undefined) {
+			scratch = heapViews(new ArrayBuffer(Math.ceil((offset + this.size) / 8) * 8));
+			this.scratch = scratch;
+		}
+		this.type.write(scratch, offset, value);
+	}
+
+	/** @internal Grows for a push or insert that needs `needed` elements; throws having changed nothing. */
+	grow(operation: string, needed: number): void {
+		const u32 = this.heap.u32;
+		const capacity = u32[this.hdr + W_CAPACITY] as number;
+		const length = u32[this.hdr + W_LENGTH] as number;
+		const target = grownCapacity(capacity, needed, (u32[this.hdr + W_GROWTH] as number) / 256, this.size);
+		if (target < 0 || !this.resizeTo(operation, target)) {
+			const elements = Math.max(target, needed);
+			throw outOfMemory(operation, elements * this.size, elements, length, capacity);
+		}
+	}
+
+	/** @internal Makes room for `additional` more elements; false (nothing changed) when the allocator cannot. */
+	tryReserveFor(operation: string, additional: number): boolean {
+		const hdr = this.hdr;
+		if (hdr === 0) return rejectFreed(operation);
+		if (!Number.isInteger(additional) || additional < 0)
+			return rejectCount(operation, "additional", additional);
+		const u32 = this.heap.u32;
+		const length = u32[hdr + W_LENGTH] as number;
+		const capacity = u32[hdr + W_CAPACITY] as number;
+		if (capacity - length >= additional) return true;
+		const target = grownCapacity(
+			capacity,
+			length + additional,
+			(u32[hdr + W_GROWTH] as number) / 256,
+			this.size,
+		);
+		return target >= 0 && this.resizeTo(operation, target);
+	}
+
+	/**
+	 * @internal Moves the elements to storage for `capacity` elements (see `resize`); on a checked heap
+	 * the spare capacity is verified first and poisoned after.
+	 */
+	resizeTo(operation: string, capacity: number): boolean {
+		if (this.poisoned) verifySpare(this, this.size, operation);
+		if (!resize(this.allocator, this.hdr, this.size, this.align, capacity)) return false;
+		if (this.poisoned) this.poisonSpare(this.heap.u32[this.hdr + W_LENGTH] as number, this.capacity);
+		return true;
+	}
+
+	/** @internal Poisons elements `[from, to)`, given back to the spare capacity (checked heaps only). */
+	poisonSpare(from: number, to: number): void {
+		poisonElements(this.heap, this.heap.u32[this.hdr + W_DATA] as number, this.size, from, to);
+	}
+
+	/** @internal The plain typed array over the elements of a scalar vector. */
+	rawArray(): ReturnType<typeof elementView> {
+		const u32 = this.heap.u32;
+		const start = (u32[this.hdr + W_DATA] as number) >>> this.shift;
+		return elementView(this.heap, this.kind).subarray(start, start + (u32[this.hdr + W_LENGTH] as number));
+	}
+
+	/** @internal Throws the error of a failed index check: freed vector, not an aggregate, or index out of bounds. */
+	rejectAccess(operation: string, index: unknown): never {
+		if (this.hdr === 0) return rejectFreed(operation);
+		if (operation === "cursor" && !this.aggregate) return rejectNotAggregate(operation, this.type.name);
+		return rejectIndex(operation, index, this.heap.u32[this.hdr + W_LENGTH] as number);
+	}
+}
