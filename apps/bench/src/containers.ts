@@ -847,7 +847,7 @@ export async function runContainersBench(options: BenchOptions): Promise<Section
 		"",
 		table(gcHeaders, resultRows(push, "Array.push", true)),
 		"",
-		`### Vector: push ${int(structN)} 24-byte structs (\`{ x, y, z: f64 }\`)`,
+		`### Vector: push ${int(structN)} 24-byte structs (x, y, z: f64)`,
 		"",
 		table(gcHeaders, resultRows(structs, "Array of objects: push({ x, y, z })", true)),
 		"",
