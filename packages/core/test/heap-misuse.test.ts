@@ -1,8 +1,6 @@
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { DoubleFreeError, Heap, InvalidPointerError, OffheapError } from "../src/index.ts";
-
-type ErrorClass = typeof InvalidPointerError | typeof DoubleFreeError | typeof RangeErrorClass;
-const RangeErrorClass = RangeError;
 
 /** A heap with a few live and free blocks around, so that misuse has neighbours to damage. */
 function busyHeap(): { heap: Heap; live: number[]; freed: number[] } {
@@ -12,30 +10,6 @@ function busyHeap(): { heap: Heap; live: number[]; freed: number[] } {
 	const freed = [live[1] as number, live[4] as number, live[7] as number];
 	for (const p of freed) heap.free(p);
 	return { heap, live: live.filter((p) => !freed.includes(p)), freed };
-}
-
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
-	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
-	return -1;
-}
-
-/** Asserts that `misuse` throws exactly `kind` and leaves every byte and counter of the heap as it was. */
-function expectRefused(heap: Heap, kind: ErrorClass, misuse: () => unknown): Error {
-	const bytes = heap.u8.slice();
-	const stats = heap.stats();
-	let caught: unknown;
-	try {
-		misuse();
-	} catch (error) {
-		caught = error;
-	}
-	expect(caught).toBeInstanceOf(kind);
-	expect((caught as Error).constructor).toBe(kind);
-	expect(heap.stats()).toEqual(stats);
-	expect(heap.u8.length).toBe(bytes.length);
-	expect(firstDifference(heap.u8, bytes)).toBe(-1);
-	heap.check();
-	return caught as Error;
 }
 
 const operations = {
