@@ -71,6 +71,9 @@ function prng(seed: number): () => number {
 }
 
 /** The churn sequence: sizes uniform in 8–512 B, slots uniform over the live set. */
+/** Untimed runs of each churn contender before the timed ones. */
+const CHURN_WARMUP = 4;
+
 export function churnPlan(live: number, steps: number, seed: number): ChurnPlan {
 	const next = prng(seed ^ live);
 	const init = new Uint32Array(live);
@@ -120,6 +123,8 @@ export function runMicro(options: MicroOptions): MicroResult[] {
 	];
 	for (const m of measureInterleaved(lifo)) results.push(toResult("lifo", 0, 2 * lifoN, m, null));
 
+	// V8 reaches its steady state on a churn kernel only after 3–4 runs of a million steps here (the
+	// first runs go 5–9 M ops/s, then 15–18 M): every contender gets the same warm-up runs.
 	for (const live of CHURN_LIVE) {
 		const steps = Math.round(CHURN_STEPS * scale);
 		const thingSteps = Math.min(steps, Math.round((THING_CHURN_STEPS[live] ?? steps) * scale));
@@ -127,14 +132,14 @@ export function runMicro(options: MicroOptions): MicroResult[] {
 		let initBytes = 0;
 		for (const s of plan.init) initBytes += s;
 		const churn: Contender<MicroRun>[] = [
-			{ name: "offheap", run: () => churnOffheap(plan, steps), runs, warmup: 1 },
+			{ name: "offheap", run: () => churnOffheap(plan, steps), runs, warmup: CHURN_WARMUP },
 			{
 				name: "@thi.ng/malloc",
 				run: () => churnThing(plan, thingSteps),
 				runs: Math.min(runs, THING_SLOW_RUNS),
-				warmup: 1,
+				warmup: CHURN_WARMUP,
 			},
-			{ name: "baseline", run: () => churnBaseline(plan, steps), runs, warmup: 1 },
+			{ name: "baseline", run: () => churnBaseline(plan, steps), runs, warmup: CHURN_WARMUP },
 		];
 		for (const m of measureInterleaved(churn)) {
 			const n = m.name === "@thi.ng/malloc" ? thingSteps : steps;
@@ -227,7 +232,8 @@ export function microMarkdown(results: readonly MicroResult[]): string {
 		"",
 		"**Random churn**: a live set of blocks of 8–512 B; each step frees a random live block and allocates a " +
 			`random size (seed ${SEED.toString(16)}, the same sequence for all; 2 ops per step). @thi.ng/malloc runs ` +
-			"the first steps of the sequence only.",
+			`the first steps of the sequence only. Each contender gets ${CHURN_WARMUP} untimed warm-up runs first: V8 ` +
+			"reaches its steady state on these kernels only after 3–4 runs here.",
 		"",
 		churn,
 		"",
