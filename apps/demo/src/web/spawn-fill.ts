@@ -78,7 +78,7 @@ export class SpawnFill {
 
 	private stopFull(refused: number): void {
 		this.stop(
-			`budget reached after ${this.bursts} bursts: ${refused} spawns refused, the world keeps running`,
+			`budget reached after ${this.bursts} bursts (the last had ${refused} spawns refused); the world keeps running`,
 		);
 	}
 }
