@@ -40,7 +40,9 @@ describe("SpawnFill", () => {
 		expect(calls).toEqual([500, 500, 500]);
 		expect(fill.active).toBe(false);
 		expect(fill.burstCount).toBe(3);
-		expect(fill.status()).toBe("budget reached after 3 bursts (the last had 300 spawns refused); the world keeps running");
+		expect(fill.status()).toBe(
+			"budget reached after 3 bursts (the last had 300 spawns refused); the world keeps running",
+		);
 	});
 
 	it("stops when the step that applies queued spawns refuses some", () => {
