@@ -2,14 +2,12 @@ import type { Allocator, Heap, Ptr } from "@offheap/core";
 import {
 	configure,
 	ELEMENT_KIND,
+	ElementValueCheck,
 	type ElementViewName,
 	elementKind,
 	elementNumberRange,
 	elementShift,
-	elementValueProblem,
 	elementViewName,
-	type HeapViews,
-	heapViews,
 	type Type,
 } from "@offheap/struct";
 import type { ListNode, ListOptions } from "./api.ts";
@@ -23,13 +21,13 @@ import {
 } from "./internal/header.ts";
 import * as layout from "./internal/layout.ts";
 import { spareCount } from "./internal/node-store.ts";
-import { adoptNode, rejectFreed, rejectValue } from "./internal/reject.ts";
+import { adoptNode, rejectFreed } from "./internal/reject.ts";
 
 // Module-local copies of the constants: V8 reads these faster than imported bindings, which it must
 // check for initialization on every use.
 const { ADDRESS_MASK, N_NEXT, N_PREV, W_CELL, W_FIRST, W_LAST, W_LENGTH } = layout;
 const { W_SPARE, W_SPARE_LIMIT } = layout;
-const { bool: K_BOOL, f32: K_F32, other: K_OTHER } = ELEMENT_KIND;
+const { bool: K_BOOL, other: K_OTHER } = ELEMENT_KIND;
 
 /** A typed array as the hot paths index it. */
 type Indexed = { [index: number]: unknown };
@@ -95,7 +93,8 @@ export class ListState<T extends Type = Type> {
 	readonly hi: number;
 	/** @internal Whether those numbers must also be integers. */
 	readonly whole: boolean;
-	private scratch: HeapViews | undefined;
+	/** @internal The value check of the payload type, shared with the other typed containers. */
+	private readonly valueCheck: ElementValueCheck;
 
 	/** @internal Use `new List(...)` or `List.open(...)`. */
 	protected constructor(allocator: Allocator, type: T, options: ListOptions) {
@@ -124,7 +123,7 @@ export class ListState<T extends Type = Type> {
 		const t = type as unknown as { view?: unknown; cursor?: unknown };
 		this.aggregate = typeof t.view === "function" && typeof t.cursor === "function";
 		this.verify = this.heap.checked;
-		this.scratch = undefined;
+		this.valueCheck = new ElementValueCheck(type, checked, "List", "payload type");
 		const opened = (options as OpenOptions)[OPEN];
 		const spare =
 			options.spare === undefined
@@ -293,24 +292,6 @@ export class ListState<T extends Type = Type> {
 
 	/** @internal Refuses a payload value that does not fit, before anything changes. */
 	checkValue(operation: string, value: unknown): void {
-		const kind = this.kind;
-		if (kind <= K_F32) {
-			if (typeof value !== "number") rejectValue(operation, this.type.name, kind, value, true);
-			return;
-		}
-		if (kind !== K_OTHER) {
-			if (elementValueProblem(kind, value, this.checked) !== undefined)
-				rejectValue(operation, this.type.name, kind, value, this.checked);
-			return;
-		}
-		if (!this.checked) return;
-		// A struct value is written to a scratch buffer first, so a refused one changes nothing.
-		const offset = Math.max(8, this.type.align);
-		let scratch = this.scratch;
-		if (scratch === undefined) {
-			scratch = heapViews(new ArrayBuffer(Math.ceil((offset + this.type.size) / 8) * 8));
-			this.scratch = scratch;
-		}
-		this.type.write(scratch, offset, value);
+		this.valueCheck.check(operation, value);
 	}
 }

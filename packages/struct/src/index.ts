@@ -45,6 +45,7 @@ export {
 	isBigIntElement,
 	isScalarElement,
 } from "./element-kind.ts";
+export { ElementValueCheck, elementValueError } from "./element-value-check.ts";
 export { Field, field } from "./field.ts";
 export { FlexibleArray, flex } from "./flex.ts";
 export { heapViews } from "./heap-views.ts";

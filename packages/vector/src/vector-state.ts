@@ -2,15 +2,13 @@ import type { Allocator, Heap, Ptr } from "@offheap/core";
 import {
 	configure,
 	ELEMENT_KIND,
+	ElementValueCheck,
 	type ElementViewName,
 	elementKind,
 	elementNumberRange,
 	elementShift,
-	elementValueProblem,
 	elementView,
 	elementViewName,
-	type HeapViews,
-	heapViews,
 	type Type,
 } from "@offheap/struct";
 import type { VectorOptions } from "./api.ts";
@@ -23,21 +21,14 @@ import {
 	openHeader,
 } from "./internal/header.ts";
 import * as layout from "./internal/layout.ts";
-import {
-	outOfMemory,
-	rejectCount,
-	rejectFreed,
-	rejectIndex,
-	rejectNotAggregate,
-	rejectValue,
-} from "./internal/reject.ts";
+import { outOfMemory, rejectCount, rejectFreed, rejectIndex, rejectNotAggregate } from "./internal/reject.ts";
 import { poisonElements, verifySpare } from "./internal/spare-poison.ts";
 import { grownCapacity, resize } from "./internal/storage.ts";
 
 // Module-local copies of the constants: V8 reads these faster than imported bindings, which it must
 // check for initialization on every use. The hottest paths (vector-edits.ts) use literal numbers.
 const { W_CAPACITY, W_DATA, W_GROWTH, W_LENGTH, W_VERSION } = layout;
-const { bool: K_BOOL, f32: K_F32, other: K_OTHER } = ELEMENT_KIND;
+const { bool: K_BOOL, other: K_OTHER } = ELEMENT_KIND;
 
 /** A typed array as the hot paths index it. */
 type Indexed = { [index: number]: unknown };
@@ -98,7 +89,8 @@ export class VectorState<T extends Type = Type> {
 	readonly hi: number;
 	/** @internal Whether those numbers must also be integers. */
 	readonly whole: boolean;
-	private scratch: HeapViews | undefined;
+	/** @internal The value check of the element type, shared with the other typed containers. */
+	private readonly valueCheck: ElementValueCheck;
 
 	/** @internal Use `new Vector(...)` or `Vector.open(...)`. */
 	protected constructor(allocator: Allocator, type: T, options: VectorOptions) {
@@ -122,7 +114,7 @@ export class VectorState<T extends Type = Type> {
 		[this.lo, this.hi, this.whole] = checked
 			? elementNumberRange(this.kind)
 			: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, false];
-		this.scratch = undefined;
+		this.valueCheck = new ElementValueCheck(type, checked, "Vector", "element type");
 		const opened = (options as OpenOptions)[OPEN];
 		let address: number;
 		if (opened !== undefined) address = openHeader(this.heap, opened, type);
@@ -230,24 +222,7 @@ export class VectorState<T extends Type = Type> {
 	 * by their JS type and (checked) range, structs (checked) by writing them to a scratch buffer first.
 	 */
 	checkValue(operation: string, value: unknown): void {
-		const kind = this.kind;
-		if (kind <= K_F32) {
-			if (typeof value !== "number") rejectValue(operation, this.type.name, kind, value, true);
-			return;
-		}
-		if (kind !== K_OTHER) {
-			if (elementValueProblem(kind, value, this.checked) !== undefined)
-				rejectValue(operation, this.type.name, kind, value, this.checked);
-			return;
-		}
-		if (!this.checked) return;
-		const offset = Math.max(8, this.align);
-		let scratch = this.scratch;
-		if (scratch === undefined) {
-			scratch = heapViews(new ArrayBuffer(Math.ceil((offset + this.size) / 8) * 8));
-			this.scratch = scratch;
-		}
-		this.type.write(scratch, offset, value);
+		this.valueCheck.check(operation, value);
 	}
 
 	/** @internal Grows for a push or insert that needs `needed` elements; throws having changed nothing. */

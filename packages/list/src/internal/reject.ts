@@ -4,11 +4,8 @@
  * @internal
  */
 import { type Allocator, DoubleFreeError, hex, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
-import { ELEMENT_KIND, elementValueProblem } from "@offheap/struct";
 import { ADDRESS_MASK, C_LIST, GEN_MASK, N_OWNER, SPARE_TAG, W_INDIRECT } from "./layout.ts";
 import { release, rootOf } from "./owners.ts";
-
-const { bool: K_BOOL, i64: K_I64, u64: K_U64 } = ELEMENT_KIND;
 
 export function rejectFreed(operation: string): never {
 	throw new InvalidPointerError(`List.${operation}`, 0, "the list was freed");
@@ -17,20 +14,6 @@ export function rejectFreed(operation: string): never {
 /** `what` names the block that could not be had: "a node (length 3)", "the header". */
 export function outOfMemory(operation: string, bytes: number, what: string): OutOfMemoryError {
 	return new OutOfMemoryError(bytes, `List.${operation}: ${what}`);
-}
-
-/** Throws the TypeError (wrong JS type) or RangeError (out of range) for a scalar payload value. */
-export function rejectValue(
-	operation: string,
-	typeName: string,
-	kind: number,
-	value: unknown,
-	strict: boolean,
-): never {
-	const problem = elementValueProblem(kind, value, strict) ?? "rejected";
-	const expected = kind === K_I64 || kind === K_U64 ? "bigint" : kind === K_BOOL ? "boolean" : "number";
-	const message = `List.${operation}: ${problem} (payload type ${typeName})`;
-	throw typeof value === expected ? new RangeError(message) : new TypeError(message);
 }
 
 export function rejectNotAggregate(operation: string, typeName: string): never {

@@ -4,9 +4,7 @@
  * @internal
  */
 import { hex, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
-import { describeValue, ELEMENT_KIND, elementValueProblem } from "@offheap/struct";
-
-const { bool: K_BOOL, i64: K_I64, u64: K_U64 } = ELEMENT_KIND;
+import { describeValue, elementValueError } from "@offheap/struct";
 
 export function rejectFreed(operation: string): never {
 	throw new InvalidPointerError(`Vector.${operation}`, 0, "the vector was freed");
@@ -32,10 +30,7 @@ export function rejectValue(
 	value: unknown,
 	strict: boolean,
 ): never {
-	const problem = elementValueProblem(kind, value, strict) ?? "rejected";
-	const expected = kind === K_I64 || kind === K_U64 ? "bigint" : kind === K_BOOL ? "boolean" : "number";
-	const message = `Vector.${operation}: ${problem} (element type ${typeName})`;
-	throw typeof value === expected ? new RangeError(message) : new TypeError(message);
+	throw elementValueError(`Vector.${operation}`, `element type ${typeName}`, kind, value, strict);
 }
 
 export function rejectNotScalar(operation: string, typeName: string): never {

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { ElementValueCheck, elementKind, elementValueError, f32, f64, i64, struct, u8 } from "../src/index.ts";
+
+describe("elementValueError", () => {
+	it("is a RangeError for a value of the right JS type out of range, naming subject, problem and role", () => {
+		const error = elementValueError("Vector.push", "element type u8", elementKind(u8), -1, true);
+		expect(error).toBeInstanceOf(RangeError);
+		expect(error.message).toBe("Vector.push: -1 is not an integer in [0, 255] (element type u8)");
+	});
+
+	it("is a TypeError for a value of the wrong JS type", () => {
+		const error = elementValueError("List.set", "payload type i64", elementKind(i64), 3, false);
+		expect(error).toBeInstanceOf(TypeError);
+		expect(error.message).toBe("List.set: expected a bigint, got 3 (number) (payload type i64)");
+	});
+});
+
+describe("ElementValueCheck", () => {
+	it("lets every number through for floats and refuses anything else, checked or not", () => {
+		for (const checked of [true, false]) {
+			const floats = new ElementValueCheck(f64, checked, "Vector", "element type");
+			expect(() => floats.check("push", Number.NaN)).not.toThrow();
+			expect(() => floats.check("push", "1")).toThrow(TypeError);
+		}
+	});
+
+	it("checks integer ranges only when checked", () => {
+		const checked = new ElementValueCheck(u8, true, "Vector", "element type");
+		const unchecked = new ElementValueCheck(u8, false, "Vector", "element type");
+		expect(() => checked.check("push", 256)).toThrow(
+			"Vector.push: 256 is not an integer in [0, 255] (element type u8)",
+		);
+		expect(() => unchecked.check("push", 256)).not.toThrow();
+		expect(() => checked.check("push", 255)).not.toThrow();
+	});
+
+	it("refuses a bigint out of range and a non-bigint for 64-bit elements", () => {
+		const check = new ElementValueCheck(i64, true, "List", "payload type");
+		expect(() => check.check("pushBack", 2n ** 63n)).toThrow(RangeError);
+		expect(() => check.check("pushBack", 1)).toThrow(TypeError);
+		expect(() => check.check("pushBack", -(2n ** 63n))).not.toThrow();
+	});
+
+	it("checks a struct value by writing it to scratch memory, and again with the same scratch", () => {
+		const Point = struct("Point", { x: f32, y: f32 });
+		const check = new ElementValueCheck(Point, true, "List", "payload type");
+		expect(() => check.check("pushBack", { x: 1, y: 2 })).not.toThrow();
+		expect(() => check.check("pushBack", { x: 1 })).toThrow(TypeError);
+		expect(() => check.check("pushBack", { x: 3, y: 4 })).not.toThrow();
+		const unchecked = new ElementValueCheck(Point, false, "List", "payload type");
+		expect(() => unchecked.check("pushBack", { x: 1 })).not.toThrow();
+	});
+});
