@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ElementValueCheck, elementKind, elementValueError, f32, f64, i64, struct, u8 } from "../src/index.ts";
+import {
+	ElementValueCheck,
+	elementKind,
+	elementValueError,
+	f32,
+	f64,
+	i64,
+	struct,
+	u8,
+} from "../src/index.ts";
 
 describe("elementValueError", () => {
 	it("is a RangeError for a value of the right JS type out of range, naming subject, problem and role", () => {
