@@ -457,7 +457,7 @@ export class Heap implements Allocator {
 		if (bin >= 0) {
 			block = u32[W_HEADS + bin];
 			size0 = u32[block >>> 2] & SIZE_MASK;
-			this.unlink(block, size0);
+			unlinkFree(this.u32, block, size0);
 			u32[W_BINNED_BLOCKS] -= 1;
 		} else {
 			block = u32[W_TOP];
@@ -476,7 +476,7 @@ export class Heap implements Allocator {
 			// The front gap becomes a free block of its own; its left neighbour is in use.
 			u32[block >>> 2] = gap | FREE;
 			u32[(block + gap - 4) >>> 2] = gap;
-			this.link(block, gap);
+			linkFree(this.u32, block, gap);
 			u32[W_BINNED_BLOCKS] += 1;
 			start = block + gap;
 			this.setStart(start);
@@ -500,7 +500,7 @@ export class Heap implements Allocator {
 				u32[r >>> 2] = rest | FREE;
 				u32[(r + rest - 4) >>> 2] = rest;
 				this.setStart(r);
-				this.link(r, rest);
+				linkFree(this.u32, r, rest);
 				u32[W_BINNED_BLOCKS] += 1;
 			} else {
 				taken = bytes + rest;
@@ -604,8 +604,8 @@ export class Heap implements Allocator {
 
 	/** Turns the used block at `block` (with header `header`) into free space, merging both neighbours. */
 	private release(block: number, header: number): void {
-		// Like allocBlock, the merges are written out in place (see there why); unlinkFree is small enough
-		// for V8 to inline.
+		// Like allocBlock, the merges are written out in place (see there why); unlinkFree and pushFree are
+		// small enough for V8 to inline.
 		const u32 = this.u32;
 		const bitmapBase = this.bitmapBase;
 		let size = header & SIZE_MASK;
@@ -649,16 +649,8 @@ export class Heap implements Allocator {
 		} else {
 			u32[right >>> 2] = rightHeader | PREV_FREE;
 		}
-		u32[block >>> 2] = size | FREE;
-		u32[(block + size - 4) >>> 2] = size;
-		// Push the merged block on its class.
-		const bin = size < 512 ? size >>> 3 : binLarge(size);
-		const head = u32[W_HEADS + bin];
-		u32[(block + 4) >>> 2] = head;
-		if (head !== 0) u32[(head + 8) >>> 2] = block;
-		else setClass(u32, bin);
-		u32[W_HEADS + bin] = block;
-		u32[W_BINNED_BLOCKS] = binned + 1;
+		u32[W_BINNED_BLOCKS] = binned;
+		pushFree(u32, block, size);
 	}
 
 	// ---------------------------------------------------------------- realloc
@@ -734,7 +726,7 @@ export class Heap implements Allocator {
 			const rightHeader = u32[right >>> 2];
 			const rightSize = rightHeader & SIZE_MASK;
 			if ((rightHeader & FREE) !== 0 && old + rightSize >= need) {
-				this.unlink(right, rightSize);
+				unlinkFree(this.u32, right, rightSize);
 				this.clearStart(right);
 				const total = old + rightSize;
 				let taken = total;
@@ -744,7 +736,7 @@ export class Heap implements Allocator {
 					u32[r >>> 2] = rest | FREE;
 					u32[(r + rest - 4) >>> 2] = rest;
 					this.setStart(r);
-					this.link(r, rest);
+					linkFree(this.u32, r, rest);
 					taken = need;
 				} else {
 					u32[(block + total) >>> 2] &= ~PREV_FREE;
@@ -776,22 +768,6 @@ export class Heap implements Allocator {
 	}
 
 	// ---------------------------------------------------------------- size classes and bitmap
-
-	/** Pushes the free block `block` of `size` bytes on the list of its class. */
-	private link(block: number, size: number): void {
-		const u32 = this.u32;
-		const bin = size < 512 ? size >>> 3 : binLarge(size);
-		const head = u32[W_HEADS + bin];
-		u32[(block + 4) >>> 2] = head;
-		if (head !== 0) u32[(head + 8) >>> 2] = block;
-		else setClass(u32, bin);
-		u32[W_HEADS + bin] = block;
-	}
-
-	/** Takes the free block `block` of `size` bytes out of the list of its class. */
-	private unlink(block: number, size: number): void {
-		unlinkFree(this.u32, block, size);
-	}
 
 	/** Marks `block` as the start of a block in the bitmap. */
 	private setStart(block: number): void {
@@ -1061,13 +1037,18 @@ function popSmall(u32: Uint32Array, block: number, bytes: number): void {
 function pushFree(u32: Uint32Array, block: number, size: number): void {
 	u32[block >>> 2] = size | FREE;
 	u32[(block + size - 4) >>> 2] = size;
+	linkFree(u32, block, size);
+	u32[W_BINNED_BLOCKS] += 1;
+}
+
+/** Pushes the free block `block` of `size` bytes on the list of its class (the new head has no back link). */
+function linkFree(u32: Uint32Array, block: number, size: number): void {
 	const bin = size < 512 ? size >>> 3 : binLarge(size);
 	const head = u32[W_HEADS + bin];
 	u32[(block + 4) >>> 2] = head;
 	if (head !== 0) u32[(head + 8) >>> 2] = block;
 	else setClass(u32, bin);
 	u32[W_HEADS + bin] = block;
-	u32[W_BINNED_BLOCKS] += 1;
 }
 
 /**
