@@ -1,4 +1,4 @@
-import type { Ptr } from "@offheap/core";
+import { DoubleFreeError, type Ptr } from "@offheap/core";
 import type { RcSpace } from "../rc-space.ts";
 import { H_META, H_SERIAL, HEADER_BYTES, offsetOf, TAG } from "./layout.ts";
 import { rejectAddress, rejectDeadBlock, rejectNotRc, rejectStaleHandle } from "./reject.ts";
@@ -14,8 +14,11 @@ export function headerOf(space: RcSpace, operation: string, ptr: Ptr): number {
 	}
 	const h = (ptr - HEADER_BYTES) >>> 2;
 	const meta = u32[h + H_META] as number;
-	if (meta >>> 24 !== TAG)
-		return rejectNotRc(operation, ptr, meta, space.heap.blockHistory(ptr - HEADER_BYTES));
+	if (meta >>> 24 !== TAG) {
+		// A checked heap poisons a freed block, header included: let the allocator say it was freed.
+		if (space.heap.checked) rejectIfFreed(space, operation, ptr, ptr - HEADER_BYTES);
+		return rejectNotRc(operation, ptr, meta);
+	}
 	if (space.checkBlocks) checkBlock(space, operation, ptr, ptr - offsetOf(meta));
 	return h;
 }
@@ -32,6 +35,15 @@ export function handleHeaderOf(
 	const h = (ptr - HEADER_BYTES) >>> 2;
 	if (space.heap.u32[h + H_SERIAL] !== serial) rejectStaleHandle(operation, ptr, ptr - valueOffset, serial);
 	return h;
+}
+
+/** Throws as a dropped value when the allocator says `block` was freed (a double free); else returns. */
+function rejectIfFreed(space: RcSpace, operation: string, ptr: Ptr, block: Ptr): void {
+	try {
+		space.allocator.usableSize(block);
+	} catch (error) {
+		if (error instanceof DoubleFreeError) rejectDeadBlock(operation, ptr, block, error);
+	}
 }
 
 /** Asks the allocator whether `block` is live: O(1) for a Heap, which throws if it is not. */

@@ -26,24 +26,19 @@ export function rejectAddress(operation: string, ptr: number, heapBytes: number)
 	throw new InvalidPointerError(operation, ptr, detail);
 }
 
-/**
- * `history` is the checked heap's account of the block the header would start (`""` elsewhere): a
- * checked heap poisons a freed block, header included, so a dropped value shows up here as a block
- * in the quarantine.
- * @internal
- */
-export function rejectNotRc(operation: string, ptr: number, meta: number, history: string): never {
-	if (meta >>> 24 === TAG_FREED || history.includes("freed at:")) {
+/** @internal */
+export function rejectNotRc(operation: string, ptr: number, meta: number): never {
+	if (meta >>> 24 === TAG_FREED) {
 		return gone(
 			operation,
 			ptr,
-			`the value was dropped and its block freed (a reference was released too often)${history}`,
+			"the value was dropped and its block freed (a reference was released too often)",
 		);
 	}
 	throw new InvalidPointerError(
 		operation,
 		ptr,
-		`no Rc header before it (meta word ${hex(meta >>> 0)}): not a value of an RcSpace, or its block was reused${history}`,
+		`no Rc header before it (meta word ${hex(meta >>> 0)}): not a value of an RcSpace, or its block was reused`,
 	);
 }
 
