@@ -89,19 +89,7 @@ export async function runSteady(
 	samples: Float64Array,
 ): Promise<PhaseResult> {
 	for (let i = 0; i < warmup; i++) world.step(DT);
-	const sums = new Float64Array(2);
-	collectGarbage();
-	const monitor = new GcMonitor();
-	monitor.start();
-	const frames = stepFor(world, seconds, samples, sums);
-	const gc = await monitor.stop();
-	return {
-		times: frameTimes(samples, frames),
-		entitiesMean: (sums[0] as number) / frames,
-		entitiesLast: world.budget().entities,
-		refused: sums[1] as number,
-		gc,
-	};
+	return measurePhase(world, samples, (sums) => stepFor(world, seconds, samples, sums));
 }
 
 /** Spawns `burst` entities before each of `frames` steps, counting the collections meanwhile. */
@@ -111,19 +99,10 @@ export async function runBurst(
 	burst: number,
 	samples: Float64Array,
 ): Promise<PhaseResult> {
-	const sums = new Float64Array(2);
-	collectGarbage();
-	const monitor = new GcMonitor();
-	monitor.start();
-	burstFor(world, frames, burst, samples, sums);
-	const gc = await monitor.stop();
-	return {
-		times: frameTimes(samples, frames),
-		entitiesMean: (sums[0] as number) / frames,
-		entitiesLast: world.budget().entities,
-		refused: sums[1] as number,
-		gc,
-	};
+	return measurePhase(world, samples, (sums) => {
+		burstFor(world, frames, burst, samples, sums);
+		return frames;
+	});
 }
 
 /**
@@ -138,17 +117,33 @@ export async function runRealtime(
 	samples: Float64Array,
 ): Promise<PhaseResult> {
 	for (let i = 0; i < warmup; i++) world.step(DT);
+	return measurePhase(world, samples, async (sums) => {
+		const start = performance.now();
+		const frames = Math.min(samples.length, Math.round(seconds / DT));
+		for (let frame = 0; frame < frames; frame++) {
+			const wait = start + (frame + 1) * DT * 1000 - performance.now();
+			if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+			stepOnce(world, frame, samples, sums);
+		}
+		return frames;
+	});
+}
+
+/**
+ * Runs one phase after a full collection, counting the collections while it runs. `run` steps the
+ * world, records each frame's step time in `samples` and sums entities and refusals into `sums`, and
+ * returns how many frames it stepped.
+ */
+async function measurePhase(
+	world: World,
+	samples: Float64Array,
+	run: (sums: Float64Array) => number | Promise<number>,
+): Promise<PhaseResult> {
 	const sums = new Float64Array(2);
 	collectGarbage();
 	const monitor = new GcMonitor();
 	monitor.start();
-	const start = performance.now();
-	const frames = Math.min(samples.length, Math.round(seconds / DT));
-	for (let frame = 0; frame < frames; frame++) {
-		const wait = start + (frame + 1) * DT * 1000 - performance.now();
-		if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-		stepOnce(world, frame, samples, sums);
-	}
+	const frames = await run(sums);
 	const gc = await monitor.stop();
 	return {
 		times: frameTimes(samples, frames),
