@@ -185,7 +185,7 @@ export interface HeapStats {
 	metadataBytes: number;
 	/** Number of live blocks. */
 	liveBlocks: number;
-	/** Number of free blocks (the free block at the end of the heap included). */
+	/** Number of free blocks (the free block at the end of the heap and cached small blocks included). */
 	freeBlocks: number;
 	/** Size of the largest free block, header included; `malloc` of up to `largestFreeBlock - 4` bytes succeeds without growing. */
 	largestFreeBlock: number;

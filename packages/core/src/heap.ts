@@ -17,6 +17,8 @@ import {
 const {
 	arenaEndFor,
 	bitmapBytesFor,
+	CACHE_LIMIT,
+	CACHED,
 	FIRST_BLOCK,
 	FIRST_PTR,
 	FREE,
@@ -32,6 +34,8 @@ const {
 	W_ALLOCATIONS,
 	W_ARENA_END,
 	W_BINNED_BLOCKS,
+	W_CACHED_BLOCKS,
+	W_CACHED_HEADS,
 	W_DIRTY_END,
 	W_FL_MAP,
 	W_FREES,
@@ -299,13 +303,17 @@ export class Heap implements Allocator {
 		if (align !== undefined && align !== 8) return this.mallocAligned(size, align);
 		const bytes = size < 5 ? MIN_BLOCK : (size + 11) & SIZE_MASK;
 		if (bytes >= 512) return this.allocBlock(bytes);
-		// Fast path, small enough for V8 to inline into the caller: every block of a class below 512 B has
-		// exactly the class's size (its class is bytes / 8), so the head is taken whole, without search
-		// or split.
+		// Fast path, small enough for V8 to inline into the caller: a cached block of this size, else the
+		// head of its class (every block of a class below 512 B has exactly the class's size, its class is
+		// bytes / 8), taken whole, without search or split.
 		const u32 = this.u32;
-		const block = u32[W_HEADS + (bytes >>> 3)];
-		if (block === 0) return this.allocBlock(bytes);
-		popSmall(u32, block, bytes);
+		let block = u32[W_CACHED_HEADS + (bytes >>> 3)];
+		if (block !== 0) uncache(u32, block, bytes);
+		else {
+			block = u32[W_HEADS + (bytes >>> 3)];
+			if (block === 0) return this.allocBlock(bytes);
+			popSmall(u32, block, bytes);
+		}
 		const used = u32[W_USED_BYTES] + bytes;
 		u32[W_USED_BYTES] = used;
 		if (used > u32[W_PEAK_USED]) u32[W_PEAK_USED] = used;
@@ -347,12 +355,14 @@ export class Heap implements Allocator {
 		if (size >>> 0 !== size) return rejectSize("calloc", size);
 		const total = count * size;
 		if (total > MAX_HEAP_BYTES) return 0;
-		const dirtyEnd = this.u32[W_DIRTY_END];
+		// Bytes at or above this were never handed out and are still zero. It is read before allocating:
+		// carving the top raises the dirty mark over the new block, and settling the cache may merge the
+		// old top's header word into the block.
+		const dirtyEnd = Math.max(this.u32[W_DIRTY_END], this.u32[W_TOP] + HEADER);
 		const bytes = (total + 11) & SIZE_MASK;
 		const ptr = this.allocBlock(Math.max(bytes, MIN_BLOCK));
 		if (ptr === 0) return 0;
-		// Bytes at or above dirtyEnd were never handed out and are still zero. Both bounds are multiples
-		// of 4; small blocks are cleared word by word, which beats a call to fill.
+		// Both bounds are multiples of 4; small blocks are cleared word by word, which beats a call to fill.
 		const u32 = this.u32;
 		const end = Math.min(ptr - HEADER + (u32[(ptr - HEADER) >>> 2] & SIZE_MASK), dirtyEnd);
 		if (end - ptr <= 256) for (let i = ptr >>> 2; i < end >>> 2; i++) u32[i] = 0;
@@ -367,7 +377,14 @@ export class Heap implements Allocator {
 		// inlined here), and calls cost a third of the time when it was measured.
 		const u32 = this.u32;
 		let bin = bytes < 512 ? bytes >>> 3 : binLarge(bytes);
-		let block = u32[W_HEADS + bin];
+		let block = bytes < 512 ? u32[W_CACHED_HEADS + bin] : 0;
+		if (block !== 0) {
+			uncache(u32, block, bytes);
+			this.addUsed(bytes);
+			count(u32, W_ALLOCATIONS);
+			return block + HEADER;
+		}
+		block = u32[W_HEADS + bin];
 		if (block === 0 || (u32[block >>> 2] & SIZE_MASK) < bytes) {
 			// Every block of a higher class fits: take the first non-empty one.
 			bin += 1;
@@ -375,7 +392,12 @@ export class Heap implements Allocator {
 			let slMap = u32[W_SL_MAPS + fl] & (-1 << (bin & 31));
 			if (slMap === 0) {
 				const flMap = u32[W_FL_MAP] & (-1 << (fl + 1));
-				if (flMap === 0) return this.allocTop(bytes);
+				if (flMap === 0) {
+					// Cached blocks may merge into a block that fits: settle them before carving the top.
+					if (u32[W_CACHED_BLOCKS] === 0) return this.allocTop(bytes);
+					this.settleCache();
+					return this.allocBlock(bytes);
+				}
 				fl = ctz(flMap);
 				slMap = u32[W_SL_MAPS + fl];
 			}
@@ -453,7 +475,11 @@ export class Heap implements Allocator {
 		let block = 0;
 		let size0 = 0;
 		let fromTop = false;
-		const bin = this.firstFit(total);
+		let bin = this.firstFit(total);
+		if (bin < 0 && u32[W_CACHED_BLOCKS] !== 0) {
+			this.settleCache();
+			bin = this.firstFit(total);
+		}
 		if (bin >= 0) {
 			block = u32[W_HEADS + bin];
 			size0 = u32[block >>> 2] & SIZE_MASK;
@@ -560,24 +586,32 @@ export class Heap implements Allocator {
 			ptr < FIRST_PTR ||
 			ptr >= this.arenaEnd ||
 			((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 ||
-			(u32[block >>> 2] & FREE) !== 0
+			(u32[block >>> 2] & (FREE | CACHED)) !== 0
 		) {
 			rejectPointer("free", ptr, u32, this.arenaEnd);
 		}
 		const header = u32[block >>> 2];
 		const size = header & SIZE_MASK;
-		u32[W_USED_BYTES] -= size;
+		const used = u32[W_USED_BYTES] - size;
+		u32[W_USED_BYTES] = used;
 		count(u32, W_FREES);
 		const right = block + size;
 		const rightHeader = u32[right >>> 2];
 		// Fast path: neither neighbour is free (nor the top), so nothing merges and the block is pushed
 		// on its class as it is. The top's header has FREE set unless the top is empty, at arenaEnd.
+		// A small block that would merge with a free block is cached instead while there is room (see
+		// W_CACHED_HEADS); one next to the top still merges into it, which keeps the top low and the cache
+		// empty in a program that allocates and frees one block at a time.
 		if (((header | rightHeader) & (FREE | PREV_FREE)) !== 0 || right === this.arenaEnd) {
-			this.release(block, header);
+			if (size >= 512 || u32[W_CACHED_BLOCKS] >= CACHE_LIMIT || right === u32[W_TOP])
+				this.release(block, header);
+			else cache(u32, block, header, size);
 		} else {
 			u32[right >>> 2] = rightHeader | PREV_FREE;
 			pushFree(u32, block, size);
 		}
+		// The last live block is gone: settle the cache, so that the heap is one free block again.
+		if (used === 0 && u32[W_CACHED_BLOCKS] !== 0) this.settleCache();
 	}
 
 	/**
@@ -596,7 +630,10 @@ export class Heap implements Allocator {
 			return rejectPointer("usableSize", ptr, u32, this.arenaEnd);
 		}
 		const header = u32[(ptr - HEADER) >>> 2];
-		if (((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 || (header & FREE) !== 0) {
+		if (
+			((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 ||
+			(header & (FREE | CACHED)) !== 0
+		) {
 			return rejectPointer("usableSize", ptr, u32, this.arenaEnd);
 		}
 		return (header & SIZE_MASK) - HEADER;
@@ -653,6 +690,29 @@ export class Heap implements Allocator {
 		pushFree(u32, block, size);
 	}
 
+	/**
+	 * Frees every cached block for real, merging it with its free neighbours. Bounded by CACHE_LIMIT;
+	 * run before the heap would carve the top or grow, so that the cache never costs footprint.
+	 */
+	private settleCache(): void {
+		const u32 = this.u32;
+		for (let bin = MIN_BLOCK >>> 3; bin < 512 >>> 3; bin++) {
+			let block = u32[W_CACHED_HEADS + bin];
+			if (block === 0) continue;
+			u32[W_CACHED_HEADS + bin] = 0;
+			while (block !== 0) {
+				const next = u32[(block + 4) >>> 2];
+				// Cached blocks ahead in this walk still look used to this release: each merges with its
+				// neighbours when its own turn comes.
+				const header = u32[block >>> 2] ^ CACHED;
+				u32[block >>> 2] = header;
+				this.release(block, header);
+				block = next;
+			}
+		}
+		u32[W_CACHED_BLOCKS] = 0;
+	}
+
 	// ---------------------------------------------------------------- realloc
 
 	/**
@@ -681,7 +741,10 @@ export class Heap implements Allocator {
 		}
 		const block = ptr - HEADER;
 		const header = u32[block >>> 2];
-		if (((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 || (header & FREE) !== 0) {
+		if (
+			((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 ||
+			(header & (FREE | CACHED)) !== 0
+		) {
 			return rejectPointer("realloc", ptr, u32, this.arenaEnd);
 		}
 		if (size >>> 0 !== size || size > MAX_HEAP_BYTES) return rejectSize("realloc", size);
@@ -899,7 +962,7 @@ export class Heap implements Allocator {
 	}
 
 	/**
-	 * A human-readable map of the heap, one block a line: `[0x0d34 -> 0x0d44) allocated 16 B`.
+	 * A human-readable map of the heap, one block a line: `[0x0e34 -> 0x0e44) allocated 16 B`.
 	 * @example
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
@@ -1031,6 +1094,25 @@ function popSmall(u32: Uint32Array, block: number, bytes: number): void {
 	u32[block >>> 2] = bytes;
 	u32[(block + bytes) >>> 2] &= ~PREV_FREE;
 	u32[W_BINNED_BLOCKS] -= 1;
+}
+
+/**
+ * Caches the used block `block` (header `header`, `size` < 512 bytes) instead of freeing it: it keeps its
+ * header flags, so its neighbours go on seeing a block in use.
+ */
+function cache(u32: Uint32Array, block: number, header: number, size: number): void {
+	const head = W_CACHED_HEADS + (size >>> 3);
+	u32[(block + 4) >>> 2] = u32[head];
+	u32[head] = block;
+	u32[block >>> 2] = header | CACHED;
+	u32[W_CACHED_BLOCKS] += 1;
+}
+
+/** Takes `block`, the first cached block of `bytes` bytes, off the cache; it is in use again. */
+function uncache(u32: Uint32Array, block: number, bytes: number): void {
+	u32[W_CACHED_HEADS + (bytes >>> 3)] = u32[(block + 4) >>> 2];
+	u32[block >>> 2] ^= CACHED;
+	u32[W_CACHED_BLOCKS] -= 1;
 }
 
 /** Makes the block `block` of `size` bytes free and pushes it on its class; no neighbour merges. */

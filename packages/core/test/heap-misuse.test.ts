@@ -58,13 +58,24 @@ describe.each(Object.entries(operations))("%s on a bad pointer", (name, call) =>
 
 	it("refuses a freed block that has since merged into its left neighbour", () => {
 		const heap = new Heap();
-		const a = heap.malloc(40);
-		const b = heap.malloc(40);
-		heap.malloc(40);
+		const a = heap.malloc(600);
+		const b = heap.malloc(600);
+		heap.malloc(600);
 		heap.free(a);
 		heap.free(b);
 		const error = expectRefused(heap, DoubleFreeError, () => call(heap, b));
 		expect(error.message).toContain("merged into the free block");
+	});
+
+	it("refuses a block freed twice while it waits in the cache of small blocks", () => {
+		const heap = new Heap();
+		const a = heap.malloc(40);
+		const b = heap.malloc(40);
+		heap.malloc(40);
+		heap.free(a);
+		heap.free(b); // its free left neighbour makes it a cached block
+		expect(heap.dump()).toContain("free (cached)");
+		expectRefused(heap, DoubleFreeError, () => call(heap, b));
 	});
 
 	it("refuses a freed block that has since merged into the top of the heap", () => {

@@ -295,17 +295,18 @@ describe("Heap.realloc", () => {
 
 describe("Heap.free", () => {
 	it("merges a block with both free neighbours at once", () => {
+		// Blocks of 512 B and more: smaller ones are cached first (see the cache tests).
 		const heap = new Heap();
-		const a = heap.malloc(100);
-		const b = heap.malloc(100);
-		const c = heap.malloc(100);
-		heap.malloc(100);
+		const a = heap.malloc(600);
+		const b = heap.malloc(600);
+		const c = heap.malloc(600);
+		heap.malloc(600);
 		heap.free(a);
 		heap.free(c);
 		expect(heap.stats().freeBlocks).toBe(3);
 		heap.free(b);
 		expect(heap.stats().freeBlocks).toBe(2);
-		expect(heap.stats().largestFreeBlock).toBeGreaterThanOrEqual(3 * 104);
+		expect(heap.stats().largestFreeBlock).toBeGreaterThanOrEqual(3 * 608);
 		heap.check();
 	});
 
@@ -350,7 +351,7 @@ describe("Heap.free", () => {
 	it("unlinks neighbours from the head, the middle and the tail of their class when they merge", () => {
 		const heap = new Heap();
 		const blocks: number[] = [];
-		for (let i = 0; i < 8; i++) blocks.push(heap.malloc(40));
+		for (let i = 0; i < 8; i++) blocks.push(heap.malloc(520));
 		const [a, b, c, d, e, , g] = blocks as [number, number, number, number, number, number, number];
 		const top = heap.stats().freeBlocks; // the free end of the heap
 		// One class holding g (head), e, c, a (tail): every other block free, none adjacent.
@@ -366,7 +367,7 @@ describe("Heap.free", () => {
 		heap.free(f); // merges the big block on its left and g, the head of its class, on its right
 		heap.check();
 		expect(heap.stats().freeBlocks).toBe(top + 1);
-		expect([...heap.walk()][0]).toEqual({ ptr: a, size: 7 * 48 - 4, free: true });
+		expect([...heap.walk()][0]).toEqual({ ptr: a, size: 7 * 528 - 4, free: true });
 		heap.free(blocks[7] as number);
 		heap.check();
 		expect(heap.stats().liveBlocks).toBe(0);
@@ -541,6 +542,122 @@ describe("Heap.open", () => {
 	});
 });
 
+describe("The cache of small freed blocks", () => {
+	const cachedLines = (heap: Heap) =>
+		heap
+			.dump()
+			.split("\n")
+			.filter((line) => line.includes("free (cached)"));
+
+	it("caches a small block that would merge, and hands it out first for its size", () => {
+		const heap = new Heap();
+		const a = heap.malloc(40);
+		const b = heap.malloc(40);
+		heap.malloc(40);
+		heap.free(a); // no free neighbour: onto its size class at once
+		const before = heap.stats();
+		heap.free(b); // its left neighbour a is free: cached instead of merged
+		heap.check();
+		const s = heap.stats();
+		expect(s.freeBlocks).toBe(before.freeBlocks + 1);
+		expect(s.liveBlocks).toBe(1);
+		expect(s.usedBytes).toBe(48);
+		expect(s.freeBytes).toBe(before.freeBytes + 48);
+		expect([...heap.walk()].find((block) => block.ptr === b)).toEqual({ ptr: b, size: 44, free: true });
+		expect(cachedLines(heap)).toHaveLength(1);
+		expect(heap.malloc(40)).toBe(b);
+		heap.check();
+		expect(cachedLines(heap)).toHaveLength(0);
+	});
+
+	it("settles the cache before it would carve the top, so the cache costs no footprint", () => {
+		const heap = new Heap();
+		const [a, b, c] = [heap.malloc(40), heap.malloc(40), heap.malloc(40)];
+		heap.malloc(40); // keeps c away from the top
+		heap.free(a);
+		heap.free(b); // cached: its left neighbour a is free
+		heap.free(c); // its left neighbour b looks in use: onto its size class
+		expect(cachedLines(heap)).toHaveLength(1);
+		// No free block holds 144 B until b merges with a and c: that block is used, not the top.
+		expect(heap.malloc(130)).toBe(a);
+		expect(cachedLines(heap)).toHaveLength(0);
+		heap.check();
+	});
+
+	it("merges a small block next to the top into the top, without caching it", () => {
+		const heap = new Heap();
+		heap.malloc(40);
+		const b = heap.malloc(40);
+		heap.free(b);
+		expect(cachedLines(heap)).toHaveLength(0);
+		expect(heap.stats().freeBlocks).toBe(1);
+		heap.check();
+	});
+
+	it("settles the cache when the last live block is freed", () => {
+		const heap = new Heap();
+		const blocks = Array.from({ length: 20 }, (_, i) => heap.malloc(8 * i));
+		for (const p of blocks) heap.free(p);
+		heap.check();
+		expect(heap.stats().freeBlocks).toBe(1);
+		expect([...heap.walk()]).toHaveLength(1);
+	});
+
+	it("caches at most 64 blocks and frees the rest as usual", () => {
+		const heap = new Heap();
+		const blocks = Array.from({ length: 300 }, () => heap.malloc(24));
+		heap.malloc(24); // keeps the last block away from the top
+		for (let i = 0; i < blocks.length; i += 2) heap.free(blocks[i] as number);
+		for (let i = 1; i < blocks.length; i += 2) heap.free(blocks[i] as number);
+		heap.check();
+		expect(cachedLines(heap)).toHaveLength(64);
+		expect(heap.stats().liveBlocks).toBe(1);
+	});
+
+	it("zeroes a cached block that calloc hands out again", () => {
+		const heap = new Heap();
+		const a = heap.malloc(40);
+		const b = heap.malloc(40);
+		heap.malloc(40);
+		heap.u8.fill(0xff, b, b + 40);
+		heap.free(a);
+		heap.free(b);
+		expect(heap.calloc(1, 40)).toBe(b);
+		expect(heap.u8.subarray(b, b + 40).every((byte) => byte === 0)).toBe(true);
+	});
+
+	it("zeroes what calloc hands out after settling the cache", () => {
+		const heap = new Heap();
+		const [a, b, c] = [heap.malloc(40), heap.malloc(40), heap.malloc(40)];
+		heap.malloc(40);
+		heap.u8.fill(0xff, a, a + 40);
+		heap.u8.fill(0xff, b, b + 40);
+		heap.u8.fill(0xff, c, c + 40);
+		heap.free(a);
+		heap.free(b); // cached
+		heap.free(c);
+		const p = heap.calloc(1, 130); // settles the cache: a, b and c merge into the block handed out
+		expect(p).toBe(a);
+		expect(heap.u8.subarray(p, p + 130).every((byte) => byte === 0)).toBe(true);
+		heap.check();
+	});
+
+	it("keeps cached blocks through Heap.open and hands them out again", () => {
+		const heap = new Heap();
+		const a = heap.malloc(40);
+		const b = heap.malloc(40);
+		heap.malloc(40);
+		heap.free(a);
+		heap.free(b);
+		const again = Heap.open(heap.u8.slice().buffer);
+		again.check();
+		const blockLines = (h: Heap) => h.dump().split("\n").slice(1); // the first line names the budget
+		expect(blockLines(again)).toEqual(blockLines(heap));
+		expect(again.malloc(40)).toBe(b);
+		again.check();
+	});
+});
+
 describe("Heap.check", () => {
 	it("names the first bad block when a header is overwritten", () => {
 		const heap = new Heap();
@@ -574,5 +691,20 @@ describe("Heap.check", () => {
 		other.malloc(100);
 		other.u32[7] += 8; // the used-bytes counter
 		expect(() => other.check()).toThrow(/used-bytes counter/);
+	});
+
+	it("notices a wrong cache counter and a cache entry that is no cached block", () => {
+		const heap = new Heap();
+		const a = heap.malloc(40);
+		const b = heap.malloc(40);
+		heap.malloc(40);
+		heap.free(a);
+		heap.free(b); // cached
+		heap.check();
+		heap.u32[13] += 1; // the cached-block counter
+		expect(() => heap.check()).toThrow(/cached-block counter/);
+		heap.u32[13] -= 1;
+		heap.u32[(b - 4) >>> 2] &= ~4; // b no longer marked cached, yet its cache list names it
+		expect(() => heap.check()).toThrow(HeapCorruptionError);
 	});
 });

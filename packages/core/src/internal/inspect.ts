@@ -3,6 +3,8 @@ import { HeapCorruptionError, hex } from "../errors.ts";
 import {
 	BIN_COUNT,
 	binOf,
+	CACHE_LIMIT,
+	CACHED,
 	FIRST_BLOCK,
 	FL_COUNT,
 	FREE,
@@ -12,9 +14,12 @@ import {
 	PREV_FREE,
 	readCounter,
 	SL_COUNT,
+	SMALL_CACHE_LIMIT,
 	W_ALLOCATIONS,
 	W_ARENA_END,
 	W_BINNED_BLOCKS,
+	W_CACHED_BLOCKS,
+	W_CACHED_HEADS,
 	W_DIRTY_END,
 	W_FL_MAP,
 	W_FREES,
@@ -51,6 +56,13 @@ function largestBinned(u32: Uint32Array): number {
 	return largest;
 }
 
+/** Largest cached block: the size of the highest non-empty cache list (at most 64 words read). */
+function largestCached(u32: Uint32Array): number {
+	for (let bin = SMALL_CACHE_LIMIT / 8 - 1; bin > 0; bin--)
+		if (u32[W_CACHED_HEADS + bin] !== 0) return bin * 8;
+	return 0;
+}
+
 /** @internal */
 export function heapStats(u32: Uint32Array, arenaEnd: number): HeapStats {
 	const heapBytes = u32[W_HEAP_BYTES] as number;
@@ -66,8 +78,8 @@ export function heapStats(u32: Uint32Array, arenaEnd: number): HeapStats {
 		freeBytes,
 		metadataBytes: heapBytes - usedBytes - freeBytes,
 		liveBlocks: allocations - frees,
-		freeBlocks: (u32[W_BINNED_BLOCKS] as number) + (topBytes > 0 ? 1 : 0),
-		largestFreeBlock: Math.max(topBytes, largestBinned(u32)),
+		freeBlocks: (u32[W_BINNED_BLOCKS] as number) + (u32[W_CACHED_BLOCKS] as number) + (topBytes > 0 ? 1 : 0),
+		largestFreeBlock: Math.max(topBytes, largestBinned(u32), largestCached(u32)),
 		peakUsedBytes: u32[W_PEAK_USED] as number,
 		highWaterBytes: u32[W_HIGH_WATER] as number,
 		allocations,
@@ -104,6 +116,7 @@ export function checkHeap(u32: Uint32Array, arenaEnd: number): void {
 
 	let blocks = 0;
 	let freeBlocks = 0;
+	let cachedBlocks = 0;
 	let live = 0;
 	let used = 0;
 	let prevFree = false;
@@ -118,7 +131,13 @@ export function checkHeap(u32: Uint32Array, arenaEnd: number): void {
 		if (!isStart(u32, bitmapBase, block)) fail(block, "the block is not marked in the start bitmap");
 		if (((header & PREV_FREE) !== 0) !== prevFree) fail(block, "the previous-block-free flag is wrong");
 		const free = (header & FREE) !== 0;
+		const cached = (header & CACHED) !== 0;
 		blocks++;
+		if (cached) {
+			if (free || isTop) fail(block, "a cached block is marked free");
+			if (size >= SMALL_CACHE_LIMIT) fail(block, `a cached block of ${size} B is too large to be cached`);
+			cachedBlocks++;
+		}
 		if (isTop) {
 			if (!free) fail(block, "the top block is not free");
 			if (block + size !== arenaEnd) fail(block, "the top block does not end the heap");
@@ -131,7 +150,7 @@ export function checkHeap(u32: Uint32Array, arenaEnd: number): void {
 			if (u32[(block + size - 4) >>> 2] !== size)
 				fail(block, "the boundary tag at the end of the free block is wrong");
 			freeBlocks++;
-		} else if (!free) {
+		} else if (!free && !cached) {
 			live++;
 			used += size;
 		}
@@ -178,6 +197,29 @@ export function checkHeap(u32: Uint32Array, arenaEnd: number): void {
 	if (listed !== freeBlocks) fail(-1, `${freeBlocks} free blocks but ${listed} in the size classes`);
 	if (u32[W_BINNED_BLOCKS] !== freeBlocks)
 		fail(-1, `the free-block counter says ${u32[W_BINNED_BLOCKS]}, not ${freeBlocks}`);
+
+	// Every cache list holds cached blocks of its size; together they hold every cached block.
+	let listedCached = 0;
+	for (let bin = 0; bin < SMALL_CACHE_LIMIT / 8; bin++) {
+		for (
+			let entry = u32[W_CACHED_HEADS + bin] as number;
+			entry !== 0;
+			entry = u32[(entry + 4) >>> 2] as number
+		) {
+			if (entry < FIRST_BLOCK || entry >= arenaEnd || entry % 8 !== 4 || !isStart(u32, bitmapBase, entry)) {
+				fail(entry, `the cache of ${bin * 8} B blocks links to an address that is not a block`);
+			}
+			const header = u32[entry >>> 2] as number;
+			if ((header & CACHED) === 0) fail(entry, `the cache of ${bin * 8} B blocks links to a block in use`);
+			if ((header & ~7) !== bin * 8)
+				fail(entry, `a cached block of ${header & ~7} B is in the cache of ${bin * 8} B`);
+			if (++listedCached > cachedBlocks) fail(entry, "the cache holds more blocks than the heap has cached");
+		}
+	}
+	if (listedCached !== cachedBlocks)
+		fail(-1, `${cachedBlocks} cached blocks but ${listedCached} in the cache`);
+	if (u32[W_CACHED_BLOCKS] !== cachedBlocks || cachedBlocks > CACHE_LIMIT)
+		fail(-1, `the cached-block counter says ${u32[W_CACHED_BLOCKS]}, not ${cachedBlocks}`);
 	if (u32[W_USED_BYTES] !== used) fail(-1, `the used-bytes counter says ${u32[W_USED_BYTES]}, not ${used}`);
 	const counted = readCounter(u32, W_ALLOCATIONS) - readCounter(u32, W_FREES);
 	if (counted !== live) {
@@ -197,7 +239,7 @@ export function* walkHeap(u32: Uint32Array, arenaEnd: number): IterableIterator<
 		const header = u32[block >>> 2] as number;
 		const size = header & ~7;
 		if (size === 0) throw new HeapCorruptionError(block, `header ${hex(header)} has a size of 0`);
-		yield { ptr: block + 4, size: size - 4, free: (header & FREE) !== 0 };
+		yield { ptr: block + 4, size: size - 4, free: (header & (FREE | CACHED)) !== 0 };
 		block += size;
 	}
 }
@@ -218,7 +260,14 @@ export function dumpHeap(u32: Uint32Array, arenaEnd: number): string {
 		const header = u32[block >>> 2] as number;
 		const size = header & ~7;
 		if (size === 0) break;
-		const kind = (header & FREE) === 0 ? "allocated" : block === top ? "free (top)" : "free";
+		const kind =
+			(header & CACHED) !== 0
+				? "free (cached)"
+				: (header & FREE) === 0
+					? "allocated"
+					: block === top
+						? "free (top)"
+						: "free";
 		lines.push(`[${at(block)} -> ${at(block + size)}) ${kind} ${size} B`);
 		block += size;
 	}

@@ -22,10 +22,15 @@
 
 /** "OFHP" in little-endian. */
 export const MAGIC = 0x5048464f;
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 export const FREE = 1;
 export const PREV_FREE = 2;
+/**
+ * A cached block: freed, but not merged with its free neighbours yet (see {@link W_CACHED_HEADS}).
+ * Neighbours see it as a block in use (no `FREE`, no boundary tag, no `PREV_FREE` on its right).
+ */
+export const CACHED = 4;
 export const FLAG_BITS = 7;
 
 /** Header size of a block. */
@@ -68,7 +73,8 @@ export const W_FL_MAP = 10;
 export const W_GROWTH = 11;
 /** End of the highest block ever handed out. */
 export const W_HIGH_WATER = 12;
-export const W_RESERVED = 13;
+/** Number of cached blocks (see {@link W_CACHED_HEADS}). */
+export const W_CACHED_BLOCKS = 13;
 // 64-bit counters as pairs of u32 words (low, then high), so they never wrap.
 export const W_ALLOCATIONS = 14;
 export const W_FREES = 16;
@@ -82,8 +88,23 @@ export function readCounter(u32: Uint32Array, index: number): number {
 export const W_SL_MAPS = 20;
 /** One u32 per size class: the first free block of the class, or 0. */
 export const W_HEADS: number = W_SL_MAPS + FL_COUNT;
+/**
+ * One u32 per block size below {@link SMALL_CACHE_LIMIT} (index `size / 8`): the first cached block of
+ * that size, or 0; each links to the next in its second word.
+ *
+ * Freeing a small block that would merge with a free neighbour (or the top) caches it instead, up to
+ * {@link CACHE_LIMIT} blocks: programs that free and soon allocate the same size again (most of them)
+ * then skip a merge and the split that undoes it. The cache is settled (every cached block freed for
+ * real, merging as usual) before the heap would carve the top or grow, so cached blocks never cost
+ * footprint, and settling is bounded by the limit.
+ */
+export const W_CACHED_HEADS: number = W_HEADS + BIN_COUNT;
+/** Block sizes below this can be cached (every small class holds blocks of exactly its size). */
+export const SMALL_CACHE_LIMIT = 512;
+/** Most blocks cached at once. */
+export const CACHE_LIMIT = 64;
 /** First block of the arena (≡ 4 mod 8). */
-export const FIRST_BLOCK: number = (W_HEADS + BIN_COUNT) * 4;
+export const FIRST_BLOCK: number = (W_CACHED_HEADS + SMALL_CACHE_LIMIT / 8) * 4;
 /** Smallest valid payload pointer. */
 export const FIRST_PTR: number = FIRST_BLOCK + HEADER;
 
