@@ -597,15 +597,15 @@ export class Heap implements Allocator {
 		count(u32, W_FREES);
 		const right = block + size;
 		const rightHeader = u32[right >>> 2];
-		// Fast path: neither neighbour is free (nor the top), so nothing merges and the block is pushed
-		// on its class as it is. The top's header has FREE set unless the top is empty, at arenaEnd.
-		// A small block that would merge with a free block is cached instead while there is room (see
-		// W_CACHED_HEADS); one next to the top still merges into it, which keeps the top low and the cache
-		// empty in a program that allocates and frees one block at a time.
-		if (((header | rightHeader) & (FREE | PREV_FREE)) !== 0 || right === this.arenaEnd) {
-			if (size >= 512 || u32[W_CACHED_BLOCKS] >= CACHE_LIMIT || right === u32[W_TOP])
-				this.release(block, header);
-			else cache(u32, block, header, size);
+		// Fastest: a small block goes to the cache while it has room (see W_CACHED_HEADS), untouched but
+		// for its header. One next to the top merges into it instead, which keeps the top low and the
+		// cache empty in a program that allocates and frees one block at a time.
+		// Next: neither neighbour is free (nor the top), so nothing merges and the block is pushed on its
+		// class as it is. The top's header has FREE set unless the top is empty, at arenaEnd.
+		if (size < 512 && u32[W_CACHED_BLOCKS] < CACHE_LIMIT && right !== u32[W_TOP]) {
+			cache(u32, block, header, size);
+		} else if (((header | rightHeader) & (FREE | PREV_FREE)) !== 0 || right === this.arenaEnd) {
+			this.release(block, header);
 		} else {
 			u32[right >>> 2] = rightHeader | PREV_FREE;
 			pushFree(u32, block, size);
@@ -750,7 +750,7 @@ export class Heap implements Allocator {
 		if (size >>> 0 !== size || size > MAX_HEAP_BYTES) return rejectSize("realloc", size);
 		const need = Math.max(MIN_BLOCK, (size + 11) & SIZE_MASK);
 		const old = header & SIZE_MASK;
-		const flags = header & PREV_FREE;
+		let flags = header & PREV_FREE;
 		if (need <= old) {
 			if (old - need >= MIN_BLOCK) {
 				u32[block >>> 2] = need | flags;
@@ -764,6 +764,12 @@ export class Heap implements Allocator {
 			return ptr;
 		}
 		const right = block + old;
+		// A cached right neighbour is free space: settle the cache so that it can merge into this block.
+		// Settling may free the left neighbour too, which sets this block's PREV_FREE flag.
+		if (right < this.arenaEnd && (u32[right >>> 2] & CACHED) !== 0) {
+			this.settleCache();
+			flags = u32[block >>> 2] & PREV_FREE;
+		}
 		let top = u32[W_TOP];
 		if (right === top) {
 			if (block + need > this.arenaEnd) {

@@ -549,23 +549,21 @@ describe("The cache of small freed blocks", () => {
 			.split("\n")
 			.filter((line) => line.includes("free (cached)"));
 
-	it("caches a small block that would merge, and hands it out first for its size", () => {
+	it("caches a freed small block and hands it out first for its size", () => {
 		const heap = new Heap();
 		const a = heap.malloc(40);
-		const b = heap.malloc(40);
 		heap.malloc(40);
-		heap.free(a); // no free neighbour: onto its size class at once
 		const before = heap.stats();
-		heap.free(b); // its left neighbour a is free: cached instead of merged
+		heap.free(a);
 		heap.check();
 		const s = heap.stats();
 		expect(s.freeBlocks).toBe(before.freeBlocks + 1);
 		expect(s.liveBlocks).toBe(1);
 		expect(s.usedBytes).toBe(48);
 		expect(s.freeBytes).toBe(before.freeBytes + 48);
-		expect([...heap.walk()].find((block) => block.ptr === b)).toEqual({ ptr: b, size: 44, free: true });
+		expect([...heap.walk()][0]).toEqual({ ptr: a, size: 44, free: true });
 		expect(cachedLines(heap)).toHaveLength(1);
-		expect(heap.malloc(40)).toBe(b);
+		expect(heap.malloc(40)).toBe(a);
 		heap.check();
 		expect(cachedLines(heap)).toHaveLength(0);
 	});
@@ -575,10 +573,10 @@ describe("The cache of small freed blocks", () => {
 		const [a, b, c] = [heap.malloc(40), heap.malloc(40), heap.malloc(40)];
 		heap.malloc(40); // keeps c away from the top
 		heap.free(a);
-		heap.free(b); // cached: its left neighbour a is free
-		heap.free(c); // its left neighbour b looks in use: onto its size class
-		expect(cachedLines(heap)).toHaveLength(1);
-		// No free block holds 144 B until b merges with a and c: that block is used, not the top.
+		heap.free(b);
+		heap.free(c);
+		expect(cachedLines(heap)).toHaveLength(3);
+		// No free block holds 144 B until a, b and c merge: that block is used, not the top.
 		expect(heap.malloc(130)).toBe(a);
 		expect(cachedLines(heap)).toHaveLength(0);
 		heap.check();
@@ -612,6 +610,30 @@ describe("The cache of small freed blocks", () => {
 		heap.check();
 		expect(cachedLines(heap)).toHaveLength(64);
 		expect(heap.stats().liveBlocks).toBe(1);
+	});
+
+	it("grows a block in place into a cached right neighbour", () => {
+		const heap = new Heap();
+		const a = heap.malloc(40);
+		const b = heap.malloc(40);
+		heap.malloc(40);
+		heap.free(b);
+		expect(cachedLines(heap)).toHaveLength(1);
+		expect(heap.realloc(a, 80)).toBe(a);
+		expect(heap.usableSize(a)).toBe(92);
+		heap.check();
+	});
+
+	it("keeps the block's flags when growing in place frees its cached left neighbour too", () => {
+		const heap = new Heap();
+		const [a, b, c] = [heap.malloc(40), heap.malloc(40), heap.malloc(40)];
+		heap.malloc(40);
+		heap.free(a);
+		heap.free(c); // both neighbours of b cached: settling frees a, left of b, as well
+		expect(heap.realloc(b, 80)).toBe(b);
+		heap.check();
+		heap.free(b);
+		heap.check();
 	});
 
 	it("zeroes a cached block that calloc hands out again", () => {
@@ -674,10 +696,10 @@ describe("Heap.check", () => {
 
 	it("notices a broken free-list link and a wrong counter", () => {
 		const heap = new Heap();
-		const a = heap.malloc(100);
-		heap.malloc(100);
-		const b = heap.malloc(100);
-		heap.malloc(100);
+		const a = heap.malloc(600);
+		heap.malloc(600);
+		const b = heap.malloc(600);
+		heap.malloc(600);
 		heap.free(a);
 		heap.free(b);
 		// b heads the class and a follows it: a's back link must name b.

@@ -92,11 +92,12 @@ export const W_HEADS: number = W_SL_MAPS + FL_COUNT;
  * One u32 per block size below {@link SMALL_CACHE_LIMIT} (index `size / 8`): the first cached block of
  * that size, or 0; each links to the next in its second word.
  *
- * Freeing a small block that would merge with a free neighbour (or the top) caches it instead, up to
- * {@link CACHE_LIMIT} blocks: programs that free and soon allocate the same size again (most of them)
- * then skip a merge and the split that undoes it. The cache is settled (every cached block freed for
- * real, merging as usual) before the heap would carve the top or grow, so cached blocks never cost
- * footprint, and settling is bounded by the limit.
+ * Freeing a small block (not next to the top) caches it, up to {@link CACHE_LIMIT} blocks: programs
+ * that free and soon allocate the same size again (most of them) then skip a merge and the split that
+ * undoes it, and both calls touch only the block's header and the cache head. The cache is settled
+ * (every cached block freed for real, merging as usual) before the heap would carve the top or grow,
+ * before realloc grows into a cached neighbour, and when the heap empties, so cached blocks never cost
+ * footprint; settling is bounded by the limit.
  */
 export const W_CACHED_HEADS: number = W_HEADS + BIN_COUNT;
 /** Block sizes below this can be cached (every small class holds blocks of exactly its size). */
