@@ -319,8 +319,11 @@ function structPushKernels(n: number): Kernel[] {
 
 // ---------------------------------------------------------------- list kernels
 
-/** A queue of `live` items under `n` push/pop pairs: each step pushes at the back and pops the front. */
-function queueKernels(n: number, live: number): Kernel[] {
+/**
+ * A queue of `live` items under `n` push/pop pairs: each step pushes at the back and pops the front.
+ * `withArray` adds the Array used as a deque (left out for large queues, where each `shift` copies).
+ */
+function queueKernels(n: number, live: number, withArray: boolean): Kernel[] {
 	const offheap = (checked: boolean): Timed => {
 		const heap = new Heap();
 		const list = new List(heap, u32, { checked });
@@ -334,6 +337,20 @@ function queueKernels(n: number, live: number): Kernel[] {
 		const t1 = performance.now();
 		list.free();
 		return { t0, t1, checksum: sum };
+	};
+	const array: Kernel = {
+		name: "Array as deque (push/shift)",
+		run: () => {
+			const a: number[] = [];
+			for (let i = 0; i < live; i++) a.push(i);
+			let sum = 0;
+			const t0 = performance.now();
+			for (let i = 0; i < n; i++) {
+				a.push(i);
+				sum += a.shift() as number;
+			}
+			return { t0, t1: performance.now(), checksum: sum };
+		},
 	};
 	return [
 		{
@@ -350,20 +367,7 @@ function queueKernels(n: number, live: number): Kernel[] {
 				return { t0, t1: performance.now(), checksum: sum };
 			},
 		},
-		{
-			name: "Array as deque (push/shift)",
-			run: () => {
-				const a: number[] = [];
-				for (let i = 0; i < live; i++) a.push(i);
-				let sum = 0;
-				const t0 = performance.now();
-				for (let i = 0; i < n; i++) {
-					a.push(i);
-					sum += a.shift() as number;
-				}
-				return { t0, t1: performance.now(), checksum: sum };
-			},
-		},
+		...(withArray ? [array] : []),
 		{ name: "List<u32> unchecked", run: () => offheap(false) },
 		{ name: "List<u32> checked (default)", run: () => offheap(true) },
 	];
@@ -668,6 +672,7 @@ const GROUPS = [
 	"vector-f64",
 	"vector-struct",
 	"list-queue",
+	"list-queue-large",
 	"list-removal",
 	"list-lru",
 	"growth",
@@ -679,6 +684,8 @@ interface Sizes {
 	pushN: number;
 	structN: number;
 	queueN: number;
+	/** Items in the larger queue, whose JS nodes outlive the young generation. */
+	queueLargeLive: number;
 	removeN: number;
 	lruN: number;
 	lruLive: number;
@@ -690,6 +697,7 @@ function sizes(quick: boolean): Sizes {
 		pushN: Math.round(1_000_000 * scale),
 		structN: Math.round(500_000 * scale),
 		queueN: Math.round(1_000_000 * scale),
+		queueLargeLive: Math.round(100_000 * scale),
 		removeN: Math.round(500_000 * scale),
 		lruN: Math.round(1_000_000 * scale),
 		lruLive: Math.round(100_000 * scale),
@@ -708,7 +716,12 @@ async function runGroup(group: Group, options: BenchOptions): Promise<unknown> {
 				return checked(await measure(structPushKernels(n.structN), options.runs, n.structN, counter), group);
 			case "list-queue":
 				return checked(
-					await measure(queueKernels(n.queueN, 1000), options.runs, n.queueN * 2, counter),
+					await measure(queueKernels(n.queueN, 1000, true), options.runs, n.queueN * 2, counter),
+					group,
+				);
+			case "list-queue-large":
+				return checked(
+					await measure(queueKernels(n.queueN, n.queueLargeLive, false), options.runs, n.queueN * 2, counter),
 					group,
 				);
 			case "list-removal":
@@ -767,13 +780,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 
 /** The section: every group in its own child process (synchronously), then the tables and targets. */
 export async function runContainersBench(options: BenchOptions): Promise<Section> {
-	const { pushN, structN, queueN, removeN, lruN, lruLive } = sizes(options.quick);
+	const { pushN, structN, queueN, queueLargeLive, removeN, lruN, lruLive } = sizes(options.quick);
 	options.log(`  vector push of f64 (${int(pushN)})…`);
 	const push = inChild<Result[]>("vector-f64", options);
 	options.log(`  vector push of a 24-byte struct (${int(structN)})…`);
 	const structs = inChild<Result[]>("vector-struct", options);
 	options.log(`  list as a queue (${int(queueN)} push/pop pairs)…`);
 	const queue = inChild<Result[]>("list-queue", options);
+	options.log(`  list as a queue of ${int(queueLargeLive)} items…`);
+	const queueLarge = inChild<Result[]>("list-queue-large", options);
 	options.log(`  list build and random removal (${int(removeN)})…`);
 	const removal = inChild<Result[]>("list-removal", options);
 	options.log(`  list LRU touches (${int(lruN)} over ${int(lruLive)})…`);
@@ -855,13 +870,20 @@ export async function runContainersBench(options: BenchOptions): Promise<Section
 		"",
 		table(gcHeaders, resultRows(queue, "JS object list", true)),
 		"",
+		`### List: a queue of ${int(queueLargeLive)} items, ${int(queueN)} push-back/pop-front pairs (ops count both)`,
+		"",
+		table(gcHeaders, resultRows(queueLarge, "JS object list", true)),
+		"",
+		"The same queue with a live set that outlasts V8's young generation: each JS node survives scavenges and is",
+		"promoted before it is popped, so the collector copies and marks what the heap list simply reuses.",
+		"",
 		`### List: build ${int(removeN)} nodes, then remove them all in random order by handle (ops count both)`,
 		"",
 		table(gcHeaders, resultRows(removal, "JS object list", true)),
 		"",
-		"By default a list keeps removed nodes as spares, up to 16 KiB of them or as many as it has nodes, whichever is",
-		"more; with `spare` as large as the list, no node goes back to the heap until `trim()` or `free()` (the JS list",
-		"leaves that work to the GC, later).",
+		"By default a list keeps every node it removes as a spare (as many as its peak length), so removal hands no node",
+		"back to the heap until `trim()`, `clear()` or `free()`; `spare: n` caps the spares (the JS list leaves the freeing",
+		"to the GC, later).",
 		"",
 		`### List: ${int(lruN)} LRU touches (move a random node to the back) over ${int(lruLive)} nodes`,
 		"",
@@ -879,6 +901,6 @@ export async function runContainersBench(options: BenchOptions): Promise<Section
 		id: "containers",
 		title: "Containers: vector and list",
 		markdown,
-		data: { push, structs, queue, removal, lru, growth: growth.rows },
+		data: { push, structs, queue, queueLarge, removal, lru, growth: growth.rows },
 	};
 }

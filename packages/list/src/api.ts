@@ -42,11 +42,14 @@ export interface ListOptions {
 	/**
 	 * Removed nodes to keep for reuse instead of freeing them. A list that shrinks and grows again then
 	 * takes its nodes from these, so steady push/pop or remove/insert traffic calls neither `malloc` nor
-	 * `free`. Spares show in the heap as live blocks; {@link List.trim}, {@link List.clear} and
-	 * {@link List.free} free them. Set when the list is created (stored in its header). On a checked
-	 * heap (`new Heap({ checked: true })`) no spares are kept: removed nodes go back to the heap, whose
-	 * checker can then say where a stale handle's node was allocated and freed.
-	 * @defaultValue as many nodes as fit in 16 KiB (at least 1), or as many as the list has nodes when that is more
+	 * `free`. By default there is no limit: a list keeps every node it removes, so it goes on holding as
+	 * many nodes as it had at its peak (as a vector keeps its capacity) and removing nodes never hands
+	 * them back to the heap one by one. A count caps the spares (`spare: 0` frees every removed node;
+	 * `Infinity` is no limit). Spares show in the heap as live blocks; {@link List.trim},
+	 * {@link List.clear} and {@link List.free} free them. Set when the list is created (stored in its
+	 * header). On a checked heap (`new Heap({ checked: true })`) no spares are kept: removed nodes go
+	 * back to the heap, whose checker can then say where a stale handle's node was allocated and freed.
+	 * @defaultValue no limit: every removed node is kept until `trim`, `clear` or `free`
 	 */
 	spare?: number;
 	/**

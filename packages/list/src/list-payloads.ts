@@ -44,7 +44,7 @@ interface Cursor {
  * ```
  */
 export class ListPayloads<T extends Type = Type> extends ListState<T> {
-	private cursorView: Cursor | undefined;
+	declare private cursorView: Cursor | undefined;
 
 	/** @internal Use `new List(...)` or `List.open(...)`. */
 	protected constructor(allocator: Allocator, type: T, options: ListOptions) {

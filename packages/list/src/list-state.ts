@@ -26,7 +26,7 @@ import { adoptNode, rejectFreed } from "./internal/reject.ts";
 // Module-local copies of the constants: V8 reads these faster than imported bindings, which it must
 // check for initialization on every use.
 const { ADDRESS_MASK, N_NEXT, N_PREV, W_CELL, W_FIRST, W_LAST, W_LENGTH } = layout;
-const { W_SPARE, W_SPARE_LIMIT } = layout;
+const { W_SPARE_LIMIT } = layout;
 const { bool: K_BOOL, other: K_OTHER } = ELEMENT_KIND;
 
 /** A typed array as the hot paths index it. */
@@ -50,51 +50,51 @@ type Indexed = { [index: number]: unknown };
  * ```
  */
 export class ListState<T extends Type = Type> {
+	// The fields are `declare`d: as class fields TypeScript would define each as undefined first, and V8
+	// would then keep them all as generic tagged values, checked and converted at every read on the hot
+	// paths (about a sixth of the instructions of a push/pop pair).
 	/** Where the header and the owner cells come from. */
-	readonly allocator: Allocator;
+	declare readonly allocator: Allocator;
 	/** Where the nodes come from (the allocator unless `options.nodes` was given). */
-	readonly nodeAllocator: Allocator;
+	declare readonly nodeAllocator: Allocator;
 	/** The heap whose buffer holds the list. */
-	readonly heap: Heap;
+	declare readonly heap: Heap;
 	/** The payload type. */
-	readonly type: T;
+	declare readonly type: T;
 	/** Whether payload values are checked; see {@link ListOptions.checked}. */
-	readonly checked: boolean;
+	declare readonly checked: boolean;
 	/** Bytes of one node: links, owner word, padding and payload. */
-	readonly nodeBytes: number;
+	declare readonly nodeBytes: number;
 	/** @internal u32 index of the header; 0 once freed. */
-	hdr: number;
+	declare hdr: number;
 	/** @internal The payload's element kind (see `ELEMENT_KIND`). */
-	readonly kind: number;
+	declare readonly kind: number;
 	/** @internal The heap view scalar payloads live in, and log2 of their size. */
-	readonly heapView: ElementViewName;
+	declare readonly heapView: ElementViewName;
 	/** @internal */
-	readonly shift: number;
+	declare readonly shift: number;
 	/** @internal Offset of the payload in a node. */
-	readonly offset: number;
+	declare readonly offset: number;
 	/** @internal Alignment nodes are allocated with. */
-	readonly nodeAlign: number;
-	/** @internal Spare nodes kept at least: the header's limit, 0 on a checked heap (see ListOptions.spare). */
-	readonly spareLimit: number;
-	/** @internal Whether more spares are kept while the list has more nodes than that (the default). */
-	readonly spareAuto: boolean;
+	declare readonly nodeAlign: number;
+	/** @internal The most spare nodes kept: the header's limit, 0 on a checked heap (see ListOptions.spare). */
+	declare readonly spareLimit: number;
 	/** @internal Whether every handle is also validated against the node allocator (a checked heap). */
-	readonly verify: boolean;
-	/** @internal Whether payloads are numbers stored as they are through `heapView` (no bool, no bigint, no struct). */
-	readonly plain: boolean;
+	declare readonly verify: boolean;
 	/** @internal Whether the payload type has in-place views (struct, union, array). */
-	readonly aggregate: boolean;
+	declare readonly aggregate: boolean;
 	/**
 	 * @internal Numbers the hot paths store without a closer look: the payload type's range when
-	 * checked, every number unchecked (a typed array converts it); see {@link ListState.fits}.
+	 * checked, every number unchecked (a typed array converts it), none for bool, bigint and struct
+	 * payloads; see {@link ListState.fits}.
 	 */
-	readonly lo: number;
+	declare readonly lo: number;
 	/** @internal */
-	readonly hi: number;
+	declare readonly hi: number;
 	/** @internal Whether those numbers must also be integers. */
-	readonly whole: boolean;
+	declare readonly whole: boolean;
 	/** @internal The value check of the payload type, shared with the other typed containers. */
-	private readonly valueCheck: ElementValueCheck;
+	declare private readonly valueCheck: ElementValueCheck;
 
 	/** @internal Use `new List(...)` or `List.open(...)`. */
 	protected constructor(allocator: Allocator, type: T, options: ListOptions) {
@@ -112,11 +112,13 @@ export class ListState<T extends Type = Type> {
 		this.checked = checked;
 		this.kind = elementKind(type);
 		this.heapView = elementViewName(this.kind);
-		this.plain = this.kind < ELEMENT_KIND.bool;
 		this.shift = elementShift(this.kind);
-		[this.lo, this.hi, this.whole] = checked
-			? elementNumberRange(this.kind)
-			: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, false];
+		// Payloads that are not numbers stored as they are (bool, bigint, struct) get an empty range: the
+		// hot paths then leave every value of theirs to the slow paths.
+		[this.lo, this.hi, this.whole] =
+			checked || this.kind >= ELEMENT_KIND.bool
+				? elementNumberRange(this.kind)
+				: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, false];
 		this.offset = layout.payloadOffset(type.align);
 		this.nodeBytes = this.offset + type.size;
 		this.nodeAlign = Math.max(8, type.align);
@@ -125,18 +127,13 @@ export class ListState<T extends Type = Type> {
 		this.verify = this.heap.checked;
 		this.valueCheck = new ElementValueCheck(type, checked, "List", "payload type");
 		const opened = (options as OpenOptions)[OPEN];
-		const spare =
-			options.spare === undefined
-				? Math.max(1, Math.floor(layout.SPARE_BYTES / this.nodeBytes)) | layout.SPARE_AUTO
-				: checkSpare(options.spare);
+		const spare = options.spare === undefined ? layout.SPARE_ALL : checkSpare(options.spare);
 		const address =
-			opened === undefined ? createHeader(allocator, type, spare >>> 0) : openHeader(this.heap, opened, type);
+			opened === undefined ? createHeader(allocator, type, spare) : openHeader(this.heap, opened, type);
 		this.hdr = address >>> 2;
 		// On a checked heap removed nodes go back to the allocator, whose quarantine and poison catch
 		// stale handles with the sites where the node was allocated and freed.
-		const limit = this.heap.u32[this.hdr + W_SPARE_LIMIT] as number;
-		this.spareLimit = this.verify ? 0 : (limit & ~layout.SPARE_AUTO) >>> 0;
-		this.spareAuto = !this.verify && (limit & layout.SPARE_AUTO) !== 0;
+		this.spareLimit = this.verify ? 0 : (this.heap.u32[this.hdr + W_SPARE_LIMIT] as number);
 	}
 
 	/** Address of the header in the heap: what {@link List.open} takes. 0 once freed. */
@@ -146,7 +143,7 @@ export class ListState<T extends Type = Type> {
 
 	/** Removed nodes kept for reuse, at most the `spare` option (see {@link List.trim}). 0 once freed. */
 	get spares(): number {
-		return this.hdr === 0 ? 0 : spareCount(this.heap.u32, this.heap.u32[this.hdr + W_SPARE] as number);
+		return this.hdr === 0 ? 0 : spareCount(this.heap.u32, this.hdr);
 	}
 
 	/** Number of nodes. 0 once freed. */
@@ -237,7 +234,7 @@ export class ListState<T extends Type = Type> {
 	 * full validation, which throws the error that fits.
 	 */
 	own(operation: string, node: ListNode): Uint32Array {
-		const hdr = this.hdr;
+		const hdr = this.hdr & 0x3fffffff; // no overflow checks at `hdr + k`: see list-deque.ts
 		const u32 = this.heap.u32;
 		// Literal word numbers, as in list.ts: node word 2 is the owner word, header word 4 the cell.
 		if (

@@ -25,9 +25,9 @@ const { C_LIST, W_CELL, W_MAGIC } = layout;
  * handle (its node was removed, even if its memory now holds a newer node of this list), is refused
  * with a named error instead of corrupting either list.
  *
- * Removed nodes are kept as spares (up to 16 KiB of them by default, {@link ListOptions.spare}) and
- * reused by the next insertions, as `std::deque` keeps a spare block: steady push/pop traffic then
- * calls neither `malloc` nor `free`. The list's header (first, last, length, owner cell, spares,
+ * Removed nodes are kept as spares (by default all of them, until {@link List.trim}; see
+ * {@link ListOptions.spare}) and reused by the next insertions, as a vector keeps its capacity: steady
+ * push/pop traffic then calls neither `malloc` nor `free`, and removing nodes frees none. The list's header (first, last, length, owner cell, spares,
  * payload type) lives in the heap: the object is a thin view that {@link List.open} recreates. Every
  * allocation failure throws `OutOfMemoryError` and leaves the list and the heap as they were.
  * {@link List.free} walks the nodes iteratively, so a list of any length is freed without recursion.
@@ -51,7 +51,7 @@ const { C_LIST, W_CELL, W_MAGIC } = layout;
  */
 export class List<T extends Type = Type> extends ListDeque<T> implements Disposable {
 	/**
-	 * Creates an empty list: a 48-byte header and a 20-byte owner cell from `allocator`.
+	 * Creates an empty list: a 56-byte header and a 20-byte owner cell from `allocator`.
 	 * @param allocator - a `Heap`, an arena, or any `Allocator`.
 	 * @param type - the payload type: a scalar, `ptr`, struct, union, array or utf8 type.
 	 * @param options - where nodes come from, checks; see {@link ListOptions}.
@@ -120,11 +120,8 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 	 * ```
 	 */
 	insertBefore(node: ListNode, value?: WriteValue<T>): ListNode {
-		this.own("insertBefore", node);
-		const added = this.acquire("insertBefore", value);
-		const u32 = this.heap.u32;
-		this.relink(u32, added, u32[(node & -8) >>> 2] as number, node);
-		return added;
+		const u32 = this.own("insertBefore", node);
+		return this.insertSlow("insertBefore", value, u32[(node & -8) >>> 2] as number, node);
 	}
 
 	/**
@@ -143,11 +140,8 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 	 * ```
 	 */
 	insertAfter(node: ListNode, value?: WriteValue<T>): ListNode {
-		this.own("insertAfter", node);
-		const added = this.acquire("insertAfter", value);
-		const u32 = this.heap.u32;
-		this.relink(u32, added, node, u32[((node & -8) >>> 2) + 1] as number);
-		return added;
+		const u32 = this.own("insertAfter", node);
+		return this.insertSlow("insertAfter", value, node, u32[((node & -8) >>> 2) + 1] as number);
 	}
 
 	/**

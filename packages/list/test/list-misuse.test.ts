@@ -232,6 +232,12 @@ describe.each([true, false])("List misuse (checked: %s)", (checked) => {
 		heap.u32[w + 3] = 0; // length 0 with a first node
 		expectRefused(heap, HeapCorruptionError, () => List.open(heap, u32, list.address));
 		heap.u32[w + 3] = 1;
+		const held = heap.u32[w + 9] as number;
+		heap.u32[w + 9] = 0; // fewer nodes held than the length
+		expect(
+			expectRefused(heap, HeapCorruptionError, () => List.open(heap, u32, list.address)).message,
+		).toContain("fewer than the length");
+		heap.u32[w + 9] = held;
 		const address = list.address;
 		list.free();
 		expect(expectRefused(heap, InvalidPointerError, () => List.open(heap, u32, address)).message).toContain(

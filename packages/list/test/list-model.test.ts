@@ -61,11 +61,19 @@ class Model {
 	readonly lists: number[][] = Array.from({ length: LISTS }, () => []);
 	readonly payload = new Map<number, number>();
 	readonly dead: number[] = [];
+	/** Spare nodes of each list: by default a list keeps every node it removes, until clear/trim/free. */
+	readonly spares: number[] = Array.from({ length: LISTS }, () => 0);
 	next = 1;
 
-	kill(node: number): void {
+	kill(node: number, list: number): void {
 		this.payload.delete(node);
 		this.dead.push(node);
+		this.spares[list] = (this.spares[list] as number) + 1;
+	}
+
+	/** A node was added to `list`: a spare when it has one. */
+	take(list: number): void {
+		this.spares[list] = Math.max(0, (this.spares[list] as number) - 1);
 	}
 }
 
@@ -84,6 +92,7 @@ function apply(lists: List<typeof u32>[], m: Model, o: Op): void {
 			if (o.op === "pushBack") mine.push(node);
 			else mine.unshift(node);
 			m.payload.set(node, value);
+			m.take(o.l);
 			return;
 		}
 		case "insertBefore":
@@ -95,6 +104,7 @@ function apply(lists: List<typeof u32>[], m: Model, o: Op): void {
 				o.op === "insertBefore" ? list.insertBefore(target, value) : list.insertAfter(target, value);
 			mine.splice(mine.indexOf(target) + (o.op === "insertAfter" ? 1 : 0), 0, node);
 			m.payload.set(node, value);
+			m.take(o.l);
 			return;
 		}
 		case "remove": {
@@ -102,7 +112,7 @@ function apply(lists: List<typeof u32>[], m: Model, o: Op): void {
 			if (target === undefined) return;
 			list.remove(target);
 			mine.splice(mine.indexOf(target), 1);
-			m.kill(target);
+			m.kill(target, o.l);
 			return;
 		}
 		case "moveToFront":
@@ -122,12 +132,13 @@ function apply(lists: List<typeof u32>[], m: Model, o: Op): void {
 			expect(o.op === "popFront" ? list.popFront() : list.popBack()).toBe(
 				node === undefined ? undefined : m.payload.get(node),
 			);
-			if (node !== undefined) m.kill(node);
+			if (node !== undefined) m.kill(node, o.l);
 			return;
 		}
 		case "clear":
 			list.clear();
-			for (const node of mine.splice(0)) m.kill(node);
+			for (const node of mine.splice(0)) m.kill(node, o.l);
+			m.spares[o.l] = 0; // clear frees the spares too
 			return;
 		case "foreign": {
 			if (o.from === o.l) return;
@@ -197,6 +208,7 @@ describe("List against JS arrays", () => {
 							expect(list.length).toBe(nodes.length);
 							expect(list.first).toBe(nodes[0] ?? 0);
 							expect(list.last).toBe(nodes[nodes.length - 1] ?? 0);
+							expect(list.spares).toBe(m.spares[i]);
 						});
 					}
 					lists.forEach((list, i) => {
@@ -206,6 +218,11 @@ describe("List against JS arrays", () => {
 						expect(list.toArray()).toEqual(nodes.map((n) => m.payload.get(n)));
 						for (const n of nodes) expect(list.owns(n)).toBe(true);
 					});
+					heap.check();
+					const kept = heap.stats().liveBlocks;
+					for (const list of lists) list.trim(); // frees exactly the spares
+					expect(kept - heap.stats().liveBlocks).toBe(m.spares.reduce((n, k) => n + k, 0));
+					expect(lists.map((list) => list.spares)).toEqual([0, 0, 0]);
 					heap.check();
 					for (const list of lists) list.free();
 					const end = heap.stats();

@@ -1,5 +1,6 @@
 import { Heap } from "@offheap/core";
 import { bool, f32, f64, i64, struct, u8, u32, utf8 } from "@offheap/struct";
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { List } from "../src/index.ts";
 
@@ -274,6 +275,73 @@ describe("List", () => {
 		expect(List.open(heap, f64, list.address, { spare: 99 }).spares).toBe(0); // the limit stays the stored one
 		list.free();
 		none.free();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
+	it("keeps every removed node by default, so removal and refilling call neither free nor malloc", () => {
+		const heap = new Heap();
+		const list = new List(heap, u32);
+		const nodes = Array.from({ length: 100 }, (_, i) => list.pushBack(i));
+		const full = heap.stats();
+		for (let i = 0; i < 100; i++) list.remove(nodes[(i * 37) % 100] as number); // every node, scattered
+		expect(list.length).toBe(0);
+		expect(list.spares).toBe(100); // as many as its peak length
+		expect(heap.stats().liveBlocks).toBe(full.liveBlocks);
+		expect(heap.stats().frees).toBe(full.frees);
+		for (let i = 0; i < 60; i++) list.pushBack(i);
+		expect(list.spares).toBe(40);
+		expect(heap.stats().allocations).toBe(full.allocations);
+		for (let i = 0; i < 50; i++) list.pushFront(i); // 40 spares, then 10 new nodes
+		expect(list.spares).toBe(0);
+		expect(heap.stats().liveBlocks).toBe(full.liveBlocks + 10);
+		while (list.length > 30) list.popBack();
+		expect(list.spares).toBe(80);
+		list.trim();
+		expect(heap.stats().liveBlocks).toBe(2 + 30);
+		heap.check();
+		list.free();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
+	it("takes Infinity as no spare limit and caps larger counts at the default", () => {
+		const heap = new Heap();
+		const unlimited = new List(heap, u32, { spare: Number.POSITIVE_INFINITY });
+		const huge = new List(heap, u32, { spare: 2 ** 40 });
+		for (const list of [unlimited, huge]) {
+			for (let i = 0; i < 10; i++) list.pushBack(i);
+			list.clear();
+			for (let i = 0; i < 10; i++) list.pushBack(i);
+			while (list.length > 0) list.popFront();
+			expect(list.spares).toBe(10);
+		}
+		for (const bad of [-1, 1.5, Number.NaN, Number.NEGATIVE_INFINITY, "3" as unknown as number]) {
+			expectRefused(heap, RangeError, () => new List(heap, u32, { spare: bad }));
+		}
+		unlimited.free();
+		huge.free();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
+	it("leaves each list its own spares when nodes move between lists by splicing", () => {
+		const heap = new Heap();
+		const a = new List(heap, u32);
+		const b = new List(heap, u32);
+		for (let i = 0; i < 6; i++) a.pushBack(i);
+		for (let i = 0; i < 4; i++) b.pushBack(10 + i);
+		a.popBack();
+		b.popBack(); // one spare each
+		a.splice(b, { first: b.first, last: b.next(b.first) }); // a range of two
+		expect([a.length, a.spares, b.length, b.spares]).toEqual([7, 1, 1, 1]);
+		b.splice(a); // the whole list: O(1)
+		expect([a.length, a.spares, b.length, b.spares]).toEqual([0, 1, 8, 1]);
+		while (b.length > 0) b.popFront();
+		expect(b.spares).toBe(9); // the nodes that came from a are b's spares now
+		b.trim();
+		// Two headers, b's cell and a's new one, a's spare (the cell that forwarded went with its last node).
+		expect(heap.stats().liveBlocks).toBe(5);
+		heap.check();
+		a.free();
+		b.free();
 		expect(heap.stats().liveBlocks).toBe(0);
 	});
 

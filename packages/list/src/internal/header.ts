@@ -12,6 +12,7 @@ import {
 	CELL_MAGIC,
 	HEADER_BYTES,
 	MAGIC,
+	SPARE_ALL,
 	typeHash,
 	W_CELL,
 	W_FIRST,
@@ -19,10 +20,10 @@ import {
 	W_LAST,
 	W_LENGTH,
 	W_MAGIC,
+	W_NODES,
 	W_PAYLOAD_ALIGN,
 	W_PAYLOAD_SIZE,
 	W_RESERVED,
-	W_RESERVED_9,
 	W_SERIAL,
 	W_SPARE,
 	W_SPARE_LIMIT,
@@ -57,12 +58,13 @@ export function checkType(operation: string, type: Type): void {
 	}
 }
 
-/** Checks the `spare` option: a count of nodes. */
+/** Checks the `spare` option: a count of nodes (larger counts mean no limit). */
 export function checkSpare(spare: unknown): number {
-	if (typeof spare !== "number" || !Number.isInteger(spare) || spare < 0 || spare >= 2 ** 31) {
-		throw new RangeError(`List: spare ${String(spare)} is not a non-negative integer`);
+	if (spare === Number.POSITIVE_INFINITY) return SPARE_ALL;
+	if (typeof spare !== "number" || !Number.isInteger(spare) || spare < 0) {
+		throw new RangeError(`List: spare ${String(spare)} is not a non-negative integer or Infinity`);
 	}
-	return spare;
+	return Math.min(spare, SPARE_ALL);
 }
 
 /** Allocates a header and its owner cell; throws OutOfMemoryError keeping nothing allocated. */
@@ -85,7 +87,7 @@ export function createHeader(allocator: Allocator, type: Type, spare: number): n
 	u32[hdr + W_PAYLOAD_ALIGN] = type.align;
 	u32[hdr + W_TYPE_HASH] = typeHash(type);
 	u32[hdr + W_SPARE] = 0;
-	u32[hdr + W_RESERVED_9] = 0;
+	u32[hdr + W_NODES] = 0;
 	u32[hdr + W_SPARE_LIMIT] = spare;
 	u32[hdr + W_SERIAL] = 0;
 	u32[hdr + W_INDIRECT] = 0;
@@ -147,6 +149,8 @@ export function openHeader(heap: Heap, address: number, type: Type): number {
 		problem = `owner cell ${hex(cell)} is not this list's root cell`;
 	} else if ((first & -8) + 12 > bytes || (last & -8) + 12 > bytes) {
 		problem = `first ${hex(first)} or last ${hex(last)} is not a node address`;
+	} else if ((u32[hdr + W_NODES] as number) < length) {
+		problem = `${u32[hdr + W_NODES]} nodes held, fewer than the length ${length}`;
 	} else if ((u32[hdr + W_INDIRECT] as number) > length) {
 		problem = `${u32[hdr + W_INDIRECT]} nodes tagged with forwarding cells, more than the length ${length}`;
 	}

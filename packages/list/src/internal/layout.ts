@@ -1,9 +1,11 @@
 /**
  * The byte layout of a list inside the heap.
  *
- * Header (48 bytes, u32 words after `address`): first and last node, length, the list's owner cell,
- * the payload's size, alignment and type hash (checked by `open`), and the stack of spare nodes:
- * removed nodes kept for reuse, linked through their `next` word, up to a limit.
+ * Header (56 bytes, u32 words after `address`): first and last node, length, the list's owner cell,
+ * the payload's size, alignment and type hash (checked by `open`), the stack of spare nodes (removed
+ * nodes kept for reuse, linked through their `next` word), the number of nodes the list holds (its
+ * nodes and its spares: the spares are that minus the length, so no operation counts them) and the
+ * limit of spares.
  *
  * Node (one block per node): `prev`, `next` (node handles, 0 at the ends), `owner`, then the payload
  * at {@link payloadOffset}. A node's `owner` word is the address of an owner cell (8-aligned) with the
@@ -35,12 +37,16 @@ export const W_PAYLOAD_ALIGN = 6;
 export const W_TYPE_HASH = 7;
 /**
  * The handle of the most recently removed spare node (its address and its next generation), 0 when
- * there is none. Spare nodes are a stack linked through their `next` word (handles too); a spare's
- * `prev` word holds the number of spares below it, so the stack's depth costs no counter, and its
- * owner word is {@link SPARE_TAG}.
+ * there is none. Spare nodes are a stack linked through their `next` word (handles too); their owner
+ * word is {@link SPARE_TAG}, their `prev` word is unused.
  */
 export const W_SPARE = 8;
-export const W_RESERVED_9 = 9;
+/**
+ * Nodes the list holds: its nodes and its spares (so the spares are this minus the length). Changes
+ * only when a node is allocated or freed, or moves to another list by a splice.
+ */
+export const W_NODES = 9;
+/** The most spares the list keeps (the `spare` option; {@link SPARE_ALL} by default). */
 export const W_SPARE_LIMIT = 10;
 /** Nodes allocated so far (mod 2^32): the first generation of a new node. */
 export const W_SERIAL = 11;
@@ -48,10 +54,11 @@ export const W_SERIAL = 11;
 export const W_INDIRECT = 12;
 export const W_RESERVED = 13;
 export const HEADER_BYTES = 56;
-/** Default budget of spare nodes, in bytes (more while the list is longer: see SPARE_AUTO). */
-export const SPARE_BYTES = 16384;
-/** Flag of the spare limit word: the list also keeps as many spares as it has nodes (the default). */
-export const SPARE_AUTO = 0x80000000;
+/**
+ * The default spare limit: no limit, so a list keeps every node it removes (as many as its peak length)
+ * until `trim`, `clear` or `free`, and removal never hands nodes back to the heap one by one.
+ */
+export const SPARE_ALL = 0x7fffffff;
 
 /** Node words. */
 export const N_PREV = 0;

@@ -19,7 +19,7 @@ import {
 	W_INDIRECT,
 	W_LAST,
 	W_LENGTH,
-	W_SERIAL,
+	W_NODES,
 	W_SPARE,
 } from "./layout.ts";
 import { newCell, release, unite } from "./owners.ts";
@@ -30,52 +30,28 @@ function word(node: number): number {
 	return (node & ADDRESS_MASK) >>> 2;
 }
 
-/**
- * An unlinked node holding nothing yet: a spare when there is one, else a new block from the node
- * allocator. Returns the node's handle; its owner word is not yet set (the caller tags it).
- * @throws OutOfMemoryError, having changed nothing.
- */
-export function takeNode(list: ListState, operation: string): number {
-	const hdr = list.hdr;
-	const u32 = list.heap.u32;
-	const spare = u32[hdr + W_SPARE] as number;
-	if (spare !== 0) {
-		u32[hdr + W_SPARE] = u32[word(spare) + N_NEXT] as number;
-		return spare;
-	}
-	const node = list.nodeAllocator.malloc(list.nodeBytes, list.nodeAlign);
-	if (node === 0) {
-		const length = list.heap.u32[hdr + W_LENGTH] as number;
-		throw outOfMemory(operation, list.nodeBytes, `a node of ${list.nodeBytes} B (length ${length})`);
-	}
-	const words = list.heap.u32;
-	const serial = words[hdr + W_SERIAL] as number;
-	words[hdr + W_SERIAL] = (serial + 1) >>> 0;
-	return node | (serial & GEN_MASK);
-}
-
-/** The number of spare nodes on the stack whose top is the handle `top`. */
-export function spareCount(u32: Uint32Array, top: number): number {
-	return top === 0 ? 0 : (u32[word(top) + N_PREV] as number) + 1;
+/** The number of spare nodes of the list whose header is at u32 index `hdr`. */
+export function spareCount(u32: Uint32Array, hdr: number): number {
+	return (u32[hdr + W_NODES] as number) - (u32[hdr + W_LENGTH] as number);
 }
 
 /**
- * Gives up an unlinked node whose owner reference was already dropped: kept as a spare (with its
- * next generation, so every handle to it goes stale) while there is room, else freed.
+ * Gives up an unlinked node (no longer counted in the length) whose owner reference was already
+ * dropped: kept as a spare (with its next generation, so every handle to it goes stale) while there
+ * is room, else freed.
  */
 export function stow(list: ListState, node: number): void {
 	const hdr = list.hdr;
 	const u32 = list.heap.u32;
-	const top = u32[hdr + W_SPARE] as number;
-	const spares = spareCount(u32, top);
 	const w = word(node);
-	if (spares < list.spareLimit || (list.spareAuto && spares < (u32[hdr + W_LENGTH] as number))) {
+	// The node itself is held but neither linked nor spare yet: the spares are one fewer than held - length.
+	if (spareCount(u32, hdr) <= list.spareLimit) {
 		u32[w + N_OWNER] = SPARE_TAG;
-		u32[w + N_PREV] = spares;
-		u32[w + N_NEXT] = top;
+		u32[w + N_NEXT] = u32[hdr + W_SPARE] as number;
 		u32[hdr + W_SPARE] = (node & ADDRESS_MASK) | ((node + 1) & GEN_MASK);
 	} else {
 		u32[w + N_OWNER] = 0;
+		u32[hdr + W_NODES] = (u32[hdr + W_NODES] as number) - 1;
 		list.nodeAllocator.free(node & ADDRESS_MASK);
 	}
 }
@@ -100,6 +76,7 @@ export function freeSpares(list: ListState): void {
 	const u32 = list.heap.u32;
 	let node = u32[hdr + W_SPARE] as number;
 	u32[hdr + W_SPARE] = 0;
+	u32[hdr + W_NODES] = u32[hdr + W_LENGTH] as number;
 	while (node !== 0) {
 		const next = u32[word(node) + N_NEXT] as number;
 		list.nodeAllocator.free(node & ADDRESS_MASK);
@@ -118,6 +95,7 @@ export function freeNodes(list: ListState): void {
 	u32[hdr + W_FIRST] = 0;
 	u32[hdr + W_LAST] = 0;
 	u32[hdr + W_LENGTH] = 0;
+	u32[hdr + W_NODES] = 0;
 	u32[hdr + W_INDIRECT] = 0;
 	while (node !== 0) {
 		const w = word(node);
@@ -176,6 +154,8 @@ export function spliceAll(target: ListState, source: ListState, before: number):
 	u32[src + W_FIRST] = 0;
 	u32[src + W_LAST] = 0;
 	u32[src + W_LENGTH] = 0;
+	u32[src + W_NODES] = (u32[src + W_NODES] as number) - count; // its spares stay
+	u32[hdr + W_NODES] = (u32[hdr + W_NODES] as number) + count;
 	const prev = before === 0 ? (u32[hdr + W_LAST] as number) : (u32[word(before) + N_PREV] as number);
 	u32[word(first) + N_PREV] = prev;
 	u32[word(last) + N_NEXT] = before;

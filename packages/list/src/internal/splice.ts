@@ -15,6 +15,7 @@ import {
 	W_INDIRECT,
 	W_LAST,
 	W_LENGTH,
+	W_NODES,
 } from "./layout.ts";
 
 /** The u32 index of the node a handle names. */
@@ -75,6 +76,8 @@ export function spliceRange(
 		}
 		// Roots do not count their nodes: only the source's nodes tagged with forwarding cells change.
 		u32[src.hdr + W_INDIRECT] = (u32[src.hdr + W_INDIRECT] as number) - indirect;
+		u32[src.hdr + W_NODES] = (u32[src.hdr + W_NODES] as number) - count;
+		u32[dst.hdr + W_NODES] = (u32[dst.hdr + W_NODES] as number) + count;
 	}
 	// Unlink the range from the source.
 	const prev = u32[word(from) + N_PREV] as number;
