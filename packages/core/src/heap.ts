@@ -108,43 +108,46 @@ function ctz(x: number): number {
  * ```
  */
 export class Heap implements Allocator {
+	// Fields are declared, not initialized: an emitted class field starts out undefined, and V8 would then
+	// check the kind of every view it loads from the heap; assigned first in the constructor, each field
+	// keeps the one kind it is given.
 	/** The buffer that holds the heap: its blocks and all of the allocator's state. */
-	buffer: ArrayBuffer | SharedArrayBuffer;
+	declare buffer: ArrayBuffer | SharedArrayBuffer;
 	/** Bytes view over the whole heap. */
-	u8: Uint8Array;
+	declare u8: Uint8Array;
 	/** Signed bytes view over the whole heap. */
-	i8: Int8Array;
+	declare i8: Int8Array;
 	/** u16 view over the whole heap; index with `ptr >>> 1`. */
-	u16: Uint16Array;
+	declare u16: Uint16Array;
 	/** i16 view over the whole heap; index with `ptr >>> 1`. */
-	i16: Int16Array;
+	declare i16: Int16Array;
 	/** u32 view over the whole heap; index with `ptr >>> 2`. */
-	u32: Uint32Array;
+	declare u32: Uint32Array;
 	/** i32 view over the whole heap; index with `ptr >>> 2`. */
-	i32: Int32Array;
+	declare i32: Int32Array;
 	/** f32 view over the whole heap; index with `ptr >>> 2`. */
-	f32: Float32Array;
+	declare f32: Float32Array;
 	/** f64 view over the whole heap; index with `ptr >>> 3`. */
-	f64: Float64Array;
+	declare f64: Float64Array;
 	/** i64 view over the whole heap; index with `ptr >>> 3`. */
-	i64: BigInt64Array;
+	declare i64: BigInt64Array;
 	/** u64 view over the whole heap; index with `ptr >>> 3`. */
-	u64: BigUint64Array;
+	declare u64: BigUint64Array;
 	/** DataView over the whole heap (little-endian access: pass `true`). */
-	dv: DataView;
+	declare dv: DataView;
 	/** End of the block area, mirrored from the control block (changes only when the heap grows). */
-	private arenaEnd: number;
+	declare private arenaEnd: number;
 	/** u32 index of the start bitmap. */
-	private bitmapBase: number;
-	private maxBytes: number;
+	declare private bitmapBase: number;
+	declare private maxBytes: number;
 	/**
 	 * The WebAssembly memory that holds the heap, when the heap made its own growable buffer: pass it
 	 * to a wasm module's imports to share the heap with WebAssembly code. `undefined` for fixed budgets
 	 * and caller-supplied buffers.
 	 */
-	readonly memory: WebAssembly.Memory | undefined;
+	declare readonly memory: WebAssembly.Memory | undefined;
 	/** The debugging allocator, in checked mode. */
-	private readonly checker: Checker | undefined;
+	declare private readonly checker: Checker | undefined;
 
 	/**
 	 * Creates a heap in a new buffer, or in `options.buffer`.
