@@ -78,9 +78,9 @@ function isWasmMemory(value: unknown): value is WebAssembly.Memory {
 	return typeof WebAssembly === "object" && value instanceof WebAssembly.Memory;
 }
 
-function ctz(x: number): number {
+const ctz = (x: number): number => {
 	return 31 - Math.clz32(x & -x);
-}
+};
 
 /**
  * A heap: `malloc`/`calloc`/`realloc`/`free` over one buffer that grows on demand up to a budget.
@@ -1084,18 +1084,22 @@ export class Heap implements Allocator {
 	}
 }
 
+// The helpers of the hot paths are constants, not function declarations: V8 inlines a call to a
+// declared function only after checking that the module's binding still holds it (a declared function
+// can be reassigned), while a constant's value is known when the caller is compiled.
+
 /** Adds one to the 64-bit counter at word `index`, in 32-bit integer arithmetic. */
-function count(u32: Uint32Array, index: number): void {
+const count = (u32: Uint32Array, index: number): void => {
 	const low = ((u32[index] as number) + 1) >>> 0;
 	u32[index] = low;
 	if (low === 0) u32[index + 1] += 1;
-}
+};
 
 /**
  * Takes `block`, the head of the class of `bytes`-byte blocks (below 512), off its class and marks it
  * used. Such a class holds blocks of exactly its size, and a free block's neighbours are both in use.
  */
-function popSmall(u32: Uint32Array, block: number, bytes: number): void {
+const popSmall = (u32: Uint32Array, block: number, bytes: number): void => {
 	const bin = bytes >>> 3;
 	const next = u32[(block + 4) >>> 2];
 	u32[W_HEADS + bin] = next;
@@ -1103,51 +1107,51 @@ function popSmall(u32: Uint32Array, block: number, bytes: number): void {
 	u32[block >>> 2] = bytes;
 	u32[(block + bytes) >>> 2] &= ~PREV_FREE;
 	u32[W_BINNED_BLOCKS] -= 1;
-}
+};
 
 /**
  * Caches the used block `block` (header `header`, `size` < 512 bytes) instead of freeing it: it keeps its
  * header flags, so its neighbours go on seeing a block in use.
  */
-function cache(u32: Uint32Array, block: number, header: number, size: number): void {
+const cache = (u32: Uint32Array, block: number, header: number, size: number): void => {
 	const head = W_CACHED_HEADS + (size >>> 3);
 	u32[(block + 4) >>> 2] = u32[head];
 	u32[head] = block;
 	u32[block >>> 2] = header | CACHED;
 	u32[W_CACHED_BLOCKS] += 1;
-}
+};
 
 /** Takes `block`, the first cached block of `bytes` bytes, off the cache; it is in use again. */
-function uncache(u32: Uint32Array, block: number, bytes: number): void {
+const uncache = (u32: Uint32Array, block: number, bytes: number): void => {
 	u32[W_CACHED_HEADS + (bytes >>> 3)] = u32[(block + 4) >>> 2];
 	u32[block >>> 2] ^= CACHED;
 	u32[W_CACHED_BLOCKS] -= 1;
-}
+};
 
 /** Makes the block `block` of `size` bytes free and pushes it on its class; no neighbour merges. */
-function pushFree(u32: Uint32Array, block: number, size: number): void {
+const pushFree = (u32: Uint32Array, block: number, size: number): void => {
 	u32[block >>> 2] = size | FREE;
 	u32[(block + size - 4) >>> 2] = size;
 	linkFree(u32, block, size);
 	u32[W_BINNED_BLOCKS] += 1;
-}
+};
 
 /** Pushes the free block `block` of `size` bytes on the list of its class (the new head has no back link). */
-function linkFree(u32: Uint32Array, block: number, size: number): void {
+const linkFree = (u32: Uint32Array, block: number, size: number): void => {
 	const bin = size < 512 ? size >>> 3 : binLarge(size);
 	const head = u32[W_HEADS + bin];
 	u32[(block + 4) >>> 2] = head;
 	if (head !== 0) u32[(head + 8) >>> 2] = block;
 	else setClass(u32, bin);
 	u32[W_HEADS + bin] = block;
-}
+};
 
 /**
  * Takes the free block `block` of `size` bytes out of the list of its class. The head of a class has
  * no back link (taking the head would otherwise write to the next block, often a cache miss): a block
  * is the head when the class's head word names it.
  */
-function unlinkFree(u32: Uint32Array, block: number, size: number): void {
+const unlinkFree = (u32: Uint32Array, block: number, size: number): void => {
 	const bin = size < 512 ? size >>> 3 : binLarge(size);
 	const next = u32[(block + 4) >>> 2];
 	if (u32[W_HEADS + bin] === block) {
@@ -1158,28 +1162,28 @@ function unlinkFree(u32: Uint32Array, block: number, size: number): void {
 		u32[(prev + 4) >>> 2] = next;
 		if (next !== 0) u32[(next + 8) >>> 2] = prev;
 	}
-}
+};
 
 /** Marks the size class `bin` as non-empty in both levels of the class bitmaps. */
-function setClass(u32: Uint32Array, bin: number): void {
+const setClass = (u32: Uint32Array, bin: number): void => {
 	const fl = bin >>> 5;
 	u32[W_SL_MAPS + fl] |= 1 << (bin & 31);
 	u32[W_FL_MAP] |= 1 << fl;
-}
+};
 
 /** Marks the size class `bin`, now empty, as such in the class bitmaps. */
-function clearClass(u32: Uint32Array, bin: number): void {
+const clearClass = (u32: Uint32Array, bin: number): void => {
 	const fl = bin >>> 5;
 	const slMap = u32[W_SL_MAPS + fl] & ~(1 << (bin & 31));
 	u32[W_SL_MAPS + fl] = slMap;
 	if (slMap === 0) u32[W_FL_MAP] &= ~(1 << fl);
-}
+};
 
 /**
  * Size class of a block of at least 256 bytes. Below 512 it equals `size >>> 3`, like the classes
  * below 256, which is why callers take that shortcut for every size below 512.
  */
-function binLarge(size: number): number {
+const binLarge = (size: number): number => {
 	const msb = 31 - Math.clz32(size);
 	return ((msb - 7) << 5) | ((size >>> (msb - 5)) & 31);
-}
+};
