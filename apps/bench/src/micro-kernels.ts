@@ -25,8 +25,9 @@ function tagOf(k: number): number {
 	return (k & 127) | 128;
 }
 
-function broken(kind: string, what: string): Error {
-	return new Error(`${kind}: ${what}`);
+/** The error a kernel throws; `#` in `what` stands for `a`, and a second `#` for `b` (see replay.ts's `fail`). */
+function broken(kind: string, what: string, a = 0, b = 0): Error {
+	return new Error(`${kind}: ${what.replace("#", String(a)).replace("#", String(b))}`);
 }
 
 /** Shared by the baseline kernels: a freed slot holds this instead of a block, keeping the array monomorphic. */
@@ -116,7 +117,7 @@ function churnOffheapSteps(
 		const j = slot[k];
 		const s = size[k];
 		const old = ptrs[j];
-		if (heap.u8[old] !== tags[j]) throw broken("offheap churn", `block in slot ${j} corrupted at step ${k}`);
+		if (heap.u8[old] !== tags[j]) throw broken("offheap churn", "block in slot # corrupted at step #", j, k);
 		heap.free(old);
 		const p = heap.malloc(s);
 		if (p === 0) throw broken("offheap churn", "malloc returned NULL");
@@ -167,8 +168,8 @@ function churnThingSteps(
 		const s = size[k];
 		const old = ptrs[j];
 		if (u8[old] !== tags[j])
-			throw broken("@thi.ng/malloc churn", `block in slot ${j} corrupted at step ${k}`);
-		if (!pool.free(old)) throw broken("@thi.ng/malloc churn", `free of slot ${j} failed at step ${k}`);
+			throw broken("@thi.ng/malloc churn", "block in slot # corrupted at step #", j, k);
+		if (!pool.free(old)) throw broken("@thi.ng/malloc churn", "free of slot # failed at step #", j, k);
 		const p = pool.malloc(s);
 		if (p === 0) throw broken("@thi.ng/malloc churn", "malloc returned NULL");
 		u8[p] = tags[j] = tagOf(k);
@@ -207,7 +208,7 @@ function churnBaselineSteps(
 	for (let k = from; k < to; k++) {
 		const j = slot[k];
 		if (blocks[j]?.[0] !== tags[j])
-			throw broken("baseline churn", `block in slot ${j} corrupted at step ${k}`);
+			throw broken("baseline churn", "block in slot # corrupted at step #", j, k);
 		const b = new Uint8Array(size[k]);
 		b[0] = tags[j] = tagOf(k);
 		blocks[j] = b;
@@ -245,7 +246,7 @@ export function fragOffheap(n: number): MicroRun {
 	const u8 = heap.u8;
 	for (let i = 0; i < n; i++) {
 		const p = ptrs[i];
-		if (u8[p] !== tagOf(i)) throw broken("offheap fragmentation", `block ${i} corrupted`);
+		if (u8[p] !== tagOf(i)) throw broken("offheap fragmentation", "block # corrupted", i);
 		const end = p + ((i & 1) === 0 ? 24 : 16);
 		if (end > footprint) footprint = end;
 	}
@@ -266,7 +267,7 @@ export function fragThing(n: number): MicroRun {
 	}
 	const t0 = performance.now();
 	for (let i = 0; i < n; i += 2) {
-		if (!pool.free(ptrs[i])) throw broken("@thi.ng/malloc fragmentation", `free of block ${i} failed`);
+		if (!pool.free(ptrs[i])) throw broken("@thi.ng/malloc fragmentation", "free of block # failed", i);
 	}
 	for (let i = 0; i < n; i += 2) {
 		const p = pool.malloc(24);
@@ -277,7 +278,7 @@ export function fragThing(n: number): MicroRun {
 	const elapsed = performance.now() - t0;
 	for (let i = 0; i < n; i++) {
 		const p = ptrs[i];
-		if (u8[p] !== tagOf(i)) throw broken("@thi.ng/malloc fragmentation", `block ${i} corrupted`);
+		if (u8[p] !== tagOf(i)) throw broken("@thi.ng/malloc fragmentation", "block # corrupted", i);
 		const end = p + ((i & 1) === 0 ? 24 : 16);
 		if (end > footprint) footprint = end;
 	}
@@ -300,6 +301,6 @@ export function fragBaseline(n: number): MicroRun {
 	}
 	const elapsed = performance.now() - t0;
 	for (let i = 0; i < n; i++)
-		if (blocks[i]?.[0] !== tagOf(i)) throw broken("baseline fragmentation", `block ${i} corrupted`);
+		if (blocks[i]?.[0] !== tagOf(i)) throw broken("baseline fragmentation", "block # corrupted", i);
 	return { ms: elapsed, footprint: 0 };
 }
