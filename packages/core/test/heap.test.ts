@@ -601,14 +601,14 @@ describe("The cache of small freed blocks", () => {
 		expect([...heap.walk()]).toHaveLength(1);
 	});
 
-	it("caches at most 64 blocks and frees the rest as usual", () => {
+	it("caches at most 256 blocks and frees the rest as usual", () => {
 		const heap = new Heap();
-		const blocks = Array.from({ length: 300 }, () => heap.malloc(24));
+		const blocks = Array.from({ length: 600 }, () => heap.malloc(24));
 		heap.malloc(24); // keeps the last block away from the top
 		for (let i = 0; i < blocks.length; i += 2) heap.free(blocks[i] as number);
 		for (let i = 1; i < blocks.length; i += 2) heap.free(blocks[i] as number);
 		heap.check();
-		expect(cachedLines(heap)).toHaveLength(64);
+		expect(cachedLines(heap)).toHaveLength(256);
 		expect(heap.stats().liveBlocks).toBe(1);
 	});
 

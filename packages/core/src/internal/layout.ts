@@ -103,7 +103,7 @@ export const W_CACHED_HEADS: number = W_HEADS + BIN_COUNT;
 /** Block sizes below this can be cached (every small class holds blocks of exactly its size). */
 export const SMALL_CACHE_LIMIT = 512;
 /** Most blocks cached at once. */
-export const CACHE_LIMIT = 64;
+export const CACHE_LIMIT = 256;
 /** First block of the arena (≡ 4 mod 8). */
 export const FIRST_BLOCK: number = (W_CACHED_HEADS + SMALL_CACHE_LIMIT / 8) * 4;
 /** Smallest valid payload pointer. */
