@@ -277,14 +277,9 @@ export class ListState<T extends Type = Type> {
 		else (this.heap[this.heapView] as Indexed)[at >>> this.shift] = kind === K_BOOL ? (value ? 1 : 0) : value;
 	}
 
-	/** @internal Whether `value` is a number the hot paths may store as it is (NaN never is). */
+	/** @internal Whether `value` is a number stored as it is, without conversion (the value check's `fits`). */
 	fits(value: unknown): boolean {
-		return (
-			typeof value === "number" &&
-			value >= this.lo &&
-			value <= this.hi &&
-			(!this.whole || Math.floor(value) === value)
-		);
+		return this.valueCheck.fits(value);
 	}
 
 	/** @internal Refuses a payload value that does not fit, before anything changes. */

@@ -1,5 +1,5 @@
 import type { HeapViews, Type } from "./api.ts";
-import { ELEMENT_KIND, elementKind, elementValueProblem } from "./element-kind.ts";
+import { ELEMENT_KIND, elementKind, elementNumberRange, elementValueProblem } from "./element-kind.ts";
 import { heapViews } from "./heap-views.ts";
 
 const { f32: K_F32, bool: K_BOOL, i64: K_I64, u64: K_U64, other: K_OTHER } = ELEMENT_KIND;
@@ -37,6 +37,7 @@ export function elementValueError(
  * ```ts
  * import { ElementValueCheck, f32, struct, u8 } from "@offheap/struct";
  * const bytes = new ElementValueCheck(u8, true, "Vector", "element type");
+ * console.log(bytes.fits(7), bytes.fits(300)); // true false
  * bytes.check("push", 7); // fits: returns
  * try {
  *   bytes.check("push", 300);
@@ -62,6 +63,9 @@ export class ElementValueCheck {
 	private readonly container: string;
 	private readonly role: string;
 	private scratch: HeapViews | undefined;
+	private readonly lo: number;
+	private readonly hi: number;
+	private readonly whole: boolean;
 
 	/**
 	 * @param container - the container's name for messages (`Vector`).
@@ -74,6 +78,20 @@ export class ElementValueCheck {
 		this.container = container;
 		this.role = role;
 		this.scratch = undefined;
+		[this.lo, this.hi, this.whole] = elementNumberRange(this.kind);
+	}
+
+	/**
+	 * Whether `value` is a number an element stores as it is, without conversion (NaN never is; values
+	 * of other kinds never are): a container's quick test before it calls {@link ElementValueCheck.check}.
+	 */
+	fits(value: unknown): boolean {
+		return (
+			typeof value === "number" &&
+			value >= this.lo &&
+			value <= this.hi &&
+			(!this.whole || Math.floor(value) === value)
+		);
 	}
 
 	/** Returns when `value` can be stored; throws the `RangeError`/`TypeError` naming `operation` otherwise. */

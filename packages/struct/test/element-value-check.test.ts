@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+	bool,
 	ElementValueCheck,
 	elementKind,
 	elementValueError,
@@ -31,6 +32,22 @@ describe("ElementValueCheck", () => {
 			expect(() => floats.check("push", Number.NaN)).not.toThrow();
 			expect(() => floats.check("push", "1")).toThrow(TypeError);
 		}
+	});
+
+	it("says which numbers an element stores as they are, and that no other value is one", () => {
+		const bytes = new ElementValueCheck(u8, true, "Vector", "element type");
+		expect([0, 255, 7].map((v) => bytes.fits(v))).toEqual([true, true, true]);
+		expect([-1, 256, 1.5, Number.NaN, "7", 7n].map((v) => bytes.fits(v))).toEqual([
+			false,
+			false,
+			false,
+			false,
+			false,
+			false,
+		]);
+		const doubles = new ElementValueCheck(f64, true, "List", "payload type");
+		expect([1.5, -Infinity, Number.NaN].map((v) => doubles.fits(v))).toEqual([true, true, false]);
+		expect(new ElementValueCheck(bool, true, "List", "payload type").fits(1)).toBe(false);
 	});
 
 	it("checks integer ranges only when checked", () => {
