@@ -305,18 +305,12 @@ export class Heap implements Allocator {
 		if (size >>> 0 !== size || size > MAX_HEAP_BYTES) return rejectSize("malloc", size);
 		if (align !== undefined && align !== 8) return this.mallocAligned(size, align);
 		const bytes = size < 5 ? MIN_BLOCK : (size + 11) & SIZE_MASK;
-		if (bytes >= 512) return this.allocBlock(bytes);
-		// Fast path, small enough for V8 to inline into the caller: a cached block of this size, else the
-		// head of its class (every block of a class below 512 B has exactly the class's size, its class is
-		// bytes / 8), taken whole, without search or split.
+		// Fast path, small enough for V8 to inline into the caller's loop next to free: a cached block of
+		// this size, taken whole. Everything else (a class head, search and split, the top) is allocBlock.
 		const u32 = this.u32;
-		let block = u32[W_CACHED_HEADS + (bytes >>> 3)];
-		if (block !== 0) uncache(u32, block, bytes);
-		else {
-			block = u32[W_HEADS + (bytes >>> 3)];
-			if (block === 0) return this.allocBlock(bytes);
-			popSmall(u32, block, bytes);
-		}
+		const block = bytes < 512 ? u32[W_CACHED_HEADS + (bytes >>> 3)] : 0;
+		if (block === 0) return this.allocBlock(bytes);
+		uncache(u32, block, bytes);
 		// What `allocated` does, written out: one more nested helper here stops V8 from inlining the whole
 		// of malloc into some callers' loops (random churn: 3% more instructions per operation).
 		const used = u32[W_USED_BYTES] + bytes;
@@ -564,25 +558,37 @@ export class Heap implements Allocator {
 		}
 		const header = u32[block >>> 2];
 		const size = header & SIZE_MASK;
+		// Fast path: a small block goes to the cache while it has room (see W_CACHED_HEADS), untouched but
+		// for its header. One next to the top merges into it instead (freeBlock), which keeps the top low
+		// and the cache empty in a program that allocates and frees one block at a time. Everything else
+		// is in freeBlock, so that free stays small enough for V8 to inline into its callers' loops.
+		if (size < 512 && u32[W_CACHED_BLOCKS] < CACHE_LIMIT && block + size !== u32[W_TOP]) {
+			const used = u32[W_USED_BYTES] - size;
+			u32[W_USED_BYTES] = used;
+			count(u32, W_FREES);
+			cache(u32, block, header, size);
+			// The last live block is gone: settle the cache, so that the heap is one free block again.
+			if (used === 0) this.settleCache();
+		} else this.freeBlock(block, header);
+	}
+
+	/** Frees the used block `block` (header `header`) without the cache: pushed on its class, or merged. */
+	private freeBlock(block: number, header: number): void {
+		const u32 = this.u32;
+		const size = header & SIZE_MASK;
 		const used = u32[W_USED_BYTES] - size;
 		u32[W_USED_BYTES] = used;
 		count(u32, W_FREES);
 		const right = block + size;
 		const rightHeader = u32[right >>> 2];
-		// Fastest: a small block goes to the cache while it has room (see W_CACHED_HEADS), untouched but
-		// for its header. One next to the top merges into it instead, which keeps the top low and the
-		// cache empty in a program that allocates and frees one block at a time.
-		// Next: neither neighbour is free (nor the top), so nothing merges and the block is pushed on its
-		// class as it is. The top's header has FREE set unless the top is empty, at arenaEnd.
-		if (size < 512 && u32[W_CACHED_BLOCKS] < CACHE_LIMIT && right !== u32[W_TOP]) {
-			cache(u32, block, header, size);
-		} else if (((header | rightHeader) & (FREE | PREV_FREE)) !== 0 || right === this.arenaEnd) {
+		// Neither neighbour is free (nor the top), so nothing merges and the block is pushed on its class
+		// as it is. The top's header has FREE set unless the top is empty, at arenaEnd.
+		if (((header | rightHeader) & (FREE | PREV_FREE)) !== 0 || right === this.arenaEnd) {
 			this.release(block, header);
 		} else {
 			u32[right >>> 2] = rightHeader | PREV_FREE;
 			pushFree(u32, block, size);
 		}
-		// The last live block is gone: settle the cache, so that the heap is one free block again.
 		if (used === 0 && u32[W_CACHED_BLOCKS] !== 0) this.settleCache();
 	}
 
@@ -1073,20 +1079,6 @@ const count = (u32: Uint32Array, index: number): void => {
 	const low = ((u32[index] as number) + 1) >>> 0;
 	u32[index] = low;
 	if (low === 0) u32[index + 1] += 1;
-};
-
-/**
- * Takes `block`, the head of the class of `bytes`-byte blocks (below 512), off its class and marks it
- * used. Such a class holds blocks of exactly its size, and a free block's neighbours are both in use.
- */
-const popSmall = (u32: Uint32Array, block: number, bytes: number): void => {
-	const bin = bytes >>> 3;
-	const next = u32[(block + 4) >>> 2];
-	u32[W_HEADS + bin] = next;
-	if (next === 0) clearClass(u32, bin);
-	u32[block >>> 2] = bytes;
-	u32[(block + bytes) >>> 2] &= ~PREV_FREE;
-	u32[W_BINNED_BLOCKS] -= 1;
 };
 
 /**
