@@ -54,21 +54,22 @@ export class VectorEdits<T extends Type = Type> extends VectorAccess<T> {
 	 */
 	push(value: WriteValue<T>): number {
 		// The hot path (room left, a number that needs no closer look) is written out in full, small
-		// enough for V8 to inline whole; anything else takes pushSlow.
+		// enough for V8 to inline whole; anything else takes pushSlow. The header is read through the i32
+		// view (its words are below 2^31): V8 then needs no check that a loaded word fits an int32.
 		const hdr = this.hdr;
-		const u32 = this.heap.u32;
-		const length = u32[hdr + 2] as number;
+		const i32 = this.heap.i32;
+		const length = i32[hdr + 2] as number;
+		const mode = this.pushMode;
 		if (
-			length === u32[hdr + 3] ||
+			length === i32[hdr + 3] ||
 			typeof value !== "number" ||
-			!(value >= this.lo && value <= this.hi) ||
-			(this.whole && Math.floor(value) !== value) ||
-			!this.plain ||
+			mode === 0 /* PUSH_SLOW */ ||
+			(mode === 2 /* PUSH_INT */ && !(value >= this.lo && value <= this.hi && Math.floor(value) === value)) ||
 			hdr === 0
 		)
 			return this.pushSlow(value);
-		(this.heap[this.heapView] as Indexed)[((u32[hdr + 1] as number) >>> this.shift) + length] = value;
-		u32[hdr + 2] = length + 1;
+		(this.heap[this.heapView] as Indexed)[((i32[hdr + 1] as number) >>> this.shift) + length] = value;
+		i32[hdr + 2] = length + 1;
 		return length + 1;
 	}
 

@@ -30,6 +30,12 @@ import { grownCapacity, resize } from "./internal/storage.ts";
 const { W_CAPACITY, W_DATA, W_GROWTH, W_LENGTH, W_VERSION } = layout;
 const { bool: K_BOOL, other: K_OTHER } = ELEMENT_KIND;
 
+// Values of VectorState.pushMode; `push` (vector-edits.ts) compares with the literals, which V8 reads
+// without a load from this module's context.
+const PUSH_SLOW = 0;
+const PUSH_ANY = 1;
+const PUSH_INT = 2;
+
 /** A typed array as the hot paths index it. */
 type Indexed = { [index: number]: unknown };
 
@@ -81,14 +87,16 @@ export class VectorState<T extends Type = Type> {
 	/** @internal Whether the spare capacity is poisoned and verified (the allocator's heap is checked). */
 	readonly poisoned: boolean;
 	/**
-	 * @internal Numbers the hot paths store without a closer look: the element type's range when
-	 * checked, every number unchecked (a typed array converts it).
+	 * @internal How `push` may store a number without a closer look: not at all (`PUSH_SLOW`: bool,
+	 * bigint, aggregate), any number (`PUSH_ANY`: f32 and f64, and every kind unchecked, where a typed
+	 * array converts it), or an integer in `[lo, hi]` (`PUSH_INT`: checked integer kinds). A small integer,
+	 * so that the hot path tests one field instead of two booleans and two boxed doubles.
 	 */
+	readonly pushMode: number;
+	/** @internal The range of `PUSH_INT`. */
 	readonly lo: number;
 	/** @internal */
 	readonly hi: number;
-	/** @internal Whether those numbers must also be integers. */
-	readonly whole: boolean;
 	/** @internal The value check of the element type, shared with the other typed containers. */
 	private readonly valueCheck: ElementValueCheck;
 
@@ -111,9 +119,10 @@ export class VectorState<T extends Type = Type> {
 		const t = type as unknown as { view?: unknown; cursor?: unknown };
 		this.aggregate = typeof t.view === "function" && typeof t.cursor === "function";
 		this.poisoned = this.heap.checked;
-		[this.lo, this.hi, this.whole] = checked
-			? elementNumberRange(this.kind)
-			: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, false];
+		const [lo, hi, whole] = elementNumberRange(this.kind);
+		this.pushMode = !this.plain ? PUSH_SLOW : checked && whole ? PUSH_INT : PUSH_ANY;
+		this.lo = lo;
+		this.hi = hi;
 		this.valueCheck = new ElementValueCheck(type, checked, "Vector", "element type");
 		const opened = (options as OpenOptions)[OPEN];
 		let address: number;

@@ -136,6 +136,28 @@ describe("Vector", () => {
 		expect(heap.stats().liveBlocks).toBe(0);
 	});
 
+	it("pushes every number into float vectors, and converts unchecked pushes into integer vectors as their typed array does", () => {
+		const heap = fresh();
+		const floats = new Vector(heap, f64);
+		for (const x of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0]) floats.push(x);
+		expect(floats.toArray()).toEqual([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0]);
+		const narrow = new Vector(heap, f32);
+		narrow.push(1e40);
+		narrow.push(0.1);
+		expect(narrow.toArray()).toEqual([Number.POSITIVE_INFINITY, Math.fround(0.1)]);
+		const bytes = new Vector(heap, u8, { checked: false });
+		for (const x of [256, 1.9, -1, Number.NaN]) bytes.push(x);
+		expect(bytes.toArray()).toEqual([0, 1, 255, 0]);
+		const words = new Vector(heap, i32);
+		expect(() => words.push(2 ** 31)).toThrow(RangeError);
+		expect(() => words.push(0.5)).toThrow(RangeError);
+		expect(() => words.push(Number.NaN)).toThrow(RangeError);
+		expect(words.length).toBe(0);
+		for (const v of [floats, narrow, bytes, words]) v.free();
+		expect(heap.check()).toBeUndefined();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
 	it("pops undefined from an empty vector and keeps its capacity", () => {
 		const heap = fresh();
 		const v = new Vector(heap, u8, { capacity: 16 });
