@@ -68,11 +68,12 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 		const u32 = this.heap.u32;
 		const node = u32[hdr + 8] as number; // the top spare's handle
 		const last = u32[hdr + 2] as number;
+		const mode = this.pushMode;
 		if (
 			node === 0 ||
 			typeof value !== "number" ||
-			!(value >= this.lo && value <= this.hi) ||
-			(Math.floor(value) !== value && this.whole) ||
+			mode === 0 ||
+			(mode === 2 && !(value >= this.lo && value <= this.hi && Math.floor(value) === value)) ||
 			hdr === 0
 		)
 			return this.insertSlow("pushBack", value, last, 0);
@@ -108,11 +109,12 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 		const u32 = this.heap.u32;
 		const node = u32[hdr + 8] as number; // the top spare's handle
 		const first = u32[hdr + 1] as number;
+		const mode = this.pushMode;
 		if (
 			node === 0 ||
 			typeof value !== "number" ||
-			!(value >= this.lo && value <= this.hi) ||
-			(Math.floor(value) !== value && this.whole) ||
+			mode === 0 ||
+			(mode === 2 && !(value >= this.lo && value <= this.hi && Math.floor(value) === value)) ||
 			hdr === 0
 		)
 			return this.insertSlow("pushFront", value, 0, first);

@@ -84,15 +84,16 @@ export class ListState<T extends Type = Type> {
 	/** @internal Whether the payload type has in-place views (struct, union, array). */
 	declare readonly aggregate: boolean;
 	/**
-	 * @internal Numbers the hot paths store without a closer look: the payload type's range when
-	 * checked, every number unchecked (a typed array converts it), none for bool, bigint and struct
-	 * payloads; see {@link ListState.fits}.
+	 * @internal How the push fast paths may store a number payload without a closer look: not at all (0:
+	 * bool, bigint and struct payloads), any number (1: f32 and f64, and every number payload unchecked,
+	 * where a typed array converts it), or an integer in `[lo, hi]` (2: checked integer kinds). One small
+	 * integer, so that the hot path tests one field instead of a boolean and two boxed doubles.
 	 */
+	declare readonly pushMode: number;
+	/** @internal The range of push mode 2. */
 	declare readonly lo: number;
 	/** @internal */
 	declare readonly hi: number;
-	/** @internal Whether those numbers must also be integers. */
-	declare readonly whole: boolean;
 	/** @internal The value check of the payload type, shared with the other typed containers. */
 	declare private readonly valueCheck: ElementValueCheck;
 
@@ -113,12 +114,11 @@ export class ListState<T extends Type = Type> {
 		this.kind = elementKind(type);
 		this.heapView = elementViewName(this.kind);
 		this.shift = elementShift(this.kind);
-		// Payloads that are not numbers stored as they are (bool, bigint, struct) get an empty range: the
-		// hot paths then leave every value of theirs to the slow paths.
-		[this.lo, this.hi, this.whole] =
-			checked || this.kind >= ELEMENT_KIND.bool
-				? elementNumberRange(this.kind)
-				: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, false];
+		// Payloads that are not numbers stored as they are (bool, bigint, struct) take the slow paths.
+		const [lo, hi, whole] = elementNumberRange(this.kind);
+		this.pushMode = this.kind >= ELEMENT_KIND.bool ? 0 : checked && whole ? 2 : 1;
+		this.lo = lo;
+		this.hi = hi;
 		this.offset = layout.payloadOffset(type.align);
 		this.nodeBytes = this.offset + type.size;
 		this.nodeAlign = Math.max(8, type.align);
