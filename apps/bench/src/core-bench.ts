@@ -6,7 +6,7 @@ import type { BenchOptions } from "./bench-options.ts";
 import { mops, ratio, table, verdict } from "./format.ts";
 import { type MicroResult, microMarkdown, runMicro } from "./micro.ts";
 import type { Section } from "./report.ts";
-import { benchTrace, TRACE_SPECS, type TraceResult, traceMarkdown } from "./traces.ts";
+import { benchGrowable, benchTrace, TRACE_SPECS, type TraceResult, traceMarkdown } from "./traces.ts";
 
 /** A number the allocator must reach, compared in the same run. */
 export interface Target {
@@ -90,6 +90,14 @@ export async function runCoreBench(options: BenchOptions): Promise<Section> {
 	const t0 = performance.now();
 	const micro = runMicro({ runs: options.runs, scale: options.quick ? 0.2 : 1 });
 	options.log(`core: micro benchmarks done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+	// Last: the growable heap detaches a buffer when it first grows, which slows every later typed-array
+	// access in this process (see benchGrowable).
+	for (const spec of TRACE_SPECS) {
+		const t1 = performance.now();
+		benchGrowable(spec, traceOf(traces, spec.name), options.runs);
+		options.log(`core: growable ${spec.name} done in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+		await Promise.resolve();
+	}
 	const targets = coreTargets(traces, micro);
 	const passed = targets.filter((t) => t.pass).length;
 	const markdown = [

@@ -5,12 +5,19 @@ import { Heap } from "@offheap/core";
 /**
  * Which kind of buffer should back a growable heap? Each variant runs in its own process, so that V8
  * never sees two kinds of typed array at one access site (which would make it polymorphic and slow
- * for every variant alike).
+ * for every variant alike), and so that one variant's detached buffer (see below) never slows another.
+ *
+ * Growing an unshared `WebAssembly.Memory` detaches its old buffer, and V8 keeps one process-wide flag
+ * (the "array buffer detaching protector") that is cleared by the first detach ever: from then on every
+ * typed-array access in the process checks whether its buffer was detached. The "grown once" variants
+ * measure after such a growth; a shared memory grows without detaching anything.
  */
 
 const VARIANTS = [
 	"plain ArrayBuffer",
 	"WebAssembly.Memory buffer",
+	"WebAssembly.Memory buffer, grown once",
+	"shared WebAssembly.Memory, grown once",
 	"resizable ArrayBuffer, fixed-length views",
 	"resizable ArrayBuffer, length-tracking views",
 	"plain SharedArrayBuffer",
@@ -27,6 +34,13 @@ function makeView(variant: Variant): Uint32Array {
 			return new Uint32Array(new ArrayBuffer(BYTES));
 		case "WebAssembly.Memory buffer":
 			return new Uint32Array(new WebAssembly.Memory({ initial: BYTES / 65536, maximum: 16384 }).buffer);
+		case "WebAssembly.Memory buffer, grown once":
+		case "shared WebAssembly.Memory, grown once": {
+			const shared = variant.startsWith("shared");
+			const memory = new WebAssembly.Memory({ initial: BYTES / 65536 - 1, maximum: 16384, shared });
+			memory.grow(1);
+			return new Uint32Array(memory.buffer);
+		}
 		case "resizable ArrayBuffer, fixed-length views":
 			return new Uint32Array(new ArrayBuffer(BYTES, { maxByteLength: 1 << 30 }), 0, BYTES / 4);
 		case "resizable ArrayBuffer, length-tracking views":
@@ -85,9 +99,17 @@ function heapChurn(variant: Variant): number {
 }
 
 function makeHeap(variant: Variant): Heap {
-	const view = makeView(variant);
-	if (variant === "WebAssembly.Memory buffer") return new Heap({ initialBytes: 1 << 20, maxBytes: 1 << 30 });
-	return new Heap({ buffer: view.buffer });
+	switch (variant) {
+		case "WebAssembly.Memory buffer":
+			// Big enough that the churn never grows it, so no buffer is ever detached in this process.
+			return new Heap({ initialBytes: BYTES, maxBytes: 1 << 30 });
+		case "WebAssembly.Memory buffer, grown once":
+			return new Heap({ initialBytes: 1 << 20, maxBytes: 1 << 30 });
+		case "shared WebAssembly.Memory, grown once":
+			return new Heap({ initialBytes: 1 << 20, maxBytes: 1 << 30, shared: true });
+		default:
+			return new Heap({ buffer: makeView(variant).buffer });
+	}
 }
 
 export interface ViewsRow {

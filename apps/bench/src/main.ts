@@ -3,6 +3,8 @@
  * Runs the selected sections (default: all), prints each one's Markdown to stdout, and writes
  * `results/report.md`, `results/<id>.json` and the marked parts of `docs/guides/performance.md`.
  */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { type BenchOptions, parseArgs, USAGE } from "./bench-options.ts";
 import { runCoreBench } from "./core-bench.ts";
 import { runCheckedBench } from "./core-checked.ts";
@@ -35,8 +37,45 @@ const SECTIONS: readonly SectionEntry[] = [
 	{ id: "rc", run: async (options) => (await import("./lifetimes-rc.ts")).runRcBench(options) },
 ];
 
+/** The flag that makes this script run one section and print its {@link SectionRun} as JSON. */
+const CHILD_FLAG = "--section-child";
+
+/**
+ * Runs the section `id` in a child process of its own and returns what it measured. No section inherits
+ * the state a section before it left in V8: its JIT decisions and type feedback, its heap sizes, and its
+ * protectors, which are process-wide (the first detached ArrayBuffer in a process, such as the old buffer
+ * of a growing unshared heap, makes every later typed-array access in that process check for
+ * detachment; see docs/guides/performance.md).
+ */
+function runInChild(id: string, argv: readonly string[]): SectionRun {
+	const script = fileURLToPath(import.meta.url);
+	const flags = argv.filter((a) => a.startsWith("-"));
+	const out = execFileSync(process.execPath, ["--expose-gc", script, id, ...flags, CHILD_FLAG], {
+		encoding: "utf8",
+		maxBuffer: 1 << 28,
+		stdio: ["ignore", "pipe", "inherit"],
+	});
+	return JSON.parse(out) as SectionRun;
+}
+
+/** The child's side of {@link runInChild}: runs one section and prints its run as JSON. */
+async function runChild(entry: SectionEntry, options: BenchOptions): Promise<void> {
+	const env = environment();
+	const t0 = performance.now();
+	const section: Section = { ...(await entry.run(options)), id: entry.id };
+	const run: SectionRun = { section, durationMs: performance.now() - t0, env };
+	process.stdout.write(JSON.stringify(run));
+}
+
 async function main(argv: readonly string[]): Promise<number> {
-	const { ids, options, help } = parseArgs(argv);
+	const child = argv.includes(CHILD_FLAG);
+	const { ids, options, help } = parseArgs(argv.filter((a) => a !== CHILD_FLAG));
+	if (child) {
+		const entry = SECTIONS.find((s) => s.id === ids[0]);
+		if (entry === undefined || ids.length !== 1) throw new Error(`${CHILD_FLAG} takes one section id`);
+		await runChild(entry, options);
+		return 0;
+	}
 	if (help) {
 		process.stdout.write(`${USAGE}\n\nsections: ${SECTIONS.map((s) => s.id).join(", ")}\n`);
 		return 0;
@@ -54,13 +93,11 @@ async function main(argv: readonly string[]): Promise<number> {
 	let failed = 0;
 	const start = performance.now();
 	for (const entry of selected) {
-		const env = environment();
-		const t0 = performance.now();
-		options.log(`running section ${entry.id}…`);
+		options.log(`running section ${entry.id} in its own process…`);
 		try {
-			const section: Section = { ...(await entry.run(options)), id: entry.id };
-			const durationMs = performance.now() - t0;
-			done.push({ section, durationMs, env });
+			const run = runInChild(entry.id, argv);
+			const { section, durationMs } = run;
+			done.push(run);
 			process.stdout.write(`## ${section.title}\n\n${section.markdown.trim()}\n\n`);
 			options.log(`section ${entry.id} took ${(durationMs / 1000).toFixed(1)} s`);
 		} catch (error) {

@@ -11,17 +11,29 @@
  * whose code survives the GC between runs, instead of compiling it on the stack (OSR) at the start of
  * every run while the first thousands of operations run unoptimized. All three kernels do the same.
  */
-import { Heap } from "@offheap/core";
+import { Heap, type HeapOptions } from "@offheap/core";
 import { MemPool } from "@thi.ng/malloc";
 import * as stamps from "./stamp.ts";
 import type { Trace } from "./trace-parser.ts";
 import * as traceOps from "./trace-parser.ts";
 
-// Module-local copies of the imported helpers and operation codes, for every kernel alike: V8 reads an
-// imported binding from its module on every use, with a check that it is initialized, while a local
-// constant's value is known when the loop is compiled (measured: the replay loop ran ~1.5x as long).
+// Module-local copies of the imported helpers, for every kernel alike: V8 reads an imported binding from
+// its module on every use, with a check that it is initialized.
 const { stamp, stampBytes, stampBytesOk, stampOf, stampOk, zeroBytesOk, zeroOk } = stamps;
-const { OP_CALLOC, OP_FREE, OP_MALLOC, OP_MEMALIGN, OP_REALLOC } = traceOps;
+
+// The kernels compare operation codes with literals (named in a comment at each use): even a module-local
+// constant is read from the module's context, with a check that it is initialized, at every use in a loop
+// (measured on the sqlite3 replay: 5% of the instructions of the whole offheap replay). These must match
+// trace-parser's codes; checked once, here.
+if (
+	traceOps.OP_MALLOC !== 0 ||
+	traceOps.OP_CALLOC !== 1 ||
+	traceOps.OP_REALLOC !== 2 ||
+	traceOps.OP_FREE !== 3 ||
+	traceOps.OP_MEMALIGN !== 4
+) {
+	throw new Error("replay.ts: the literal operation codes no longer match trace-parser.ts");
+}
 
 /** What one replay measured. */
 export interface ReplayRun {
@@ -33,10 +45,19 @@ export interface ReplayRun {
 	extra: Record<string, number>;
 }
 
-/** Options of the offheap heap used for replays: growable from 1 MiB to 1 GiB. */
-export const OFFHEAP_OPTIONS = { initialBytes: 1 << 20, maxBytes: 1 << 30 } as const;
-/** Size of the fixed buffer given to @thi.ng/malloc (it cannot grow). */
+/** Size of the fixed buffer given to @thi.ng/malloc (it cannot grow), and to offheap's graded heap. */
 export const THING_POOL_BYTES = 64 << 20;
+/**
+ * Options of the offheap heap of the graded replays and micro benchmarks: a fixed budget of the same size
+ * as @thi.ng/malloc's buffer, so both allocators work on the same terms.
+ */
+export const OFFHEAP_OPTIONS: HeapOptions = { initialBytes: THING_POOL_BYTES, maxBytes: THING_POOL_BYTES };
+/**
+ * Options of the growable heap also reported: from 1 MiB up to 1 GiB. Its first growth detaches the
+ * old buffer, after which V8 checks every typed-array access in the process for detachment (see
+ * docs/guides/performance.md), so these replays run after everything else in the section.
+ */
+export const GROWABLE_OPTIONS: HeapOptions = { initialBytes: 1 << 20, maxBytes: 1 << 30 };
 
 /** Operations per call of a replay loop. */
 export const CHUNK = 65536;
@@ -52,9 +73,9 @@ function fail(kind: string, trace: Trace, i: number, what: string, value = 0): E
 	);
 }
 
-/** Replays the first `ops` operations of `trace` on a fresh offheap `Heap`. */
-export function replayOffheap(trace: Trace, ops: number): ReplayRun {
-	const heap = new Heap(OFFHEAP_OPTIONS);
+/** Replays the first `ops` operations of `trace` on a fresh offheap `Heap` made with `options`. */
+export function replayOffheap(trace: Trace, ops: number, options: HeapOptions = OFFHEAP_OPTIONS): ReplayRun {
+	const heap = new Heap(options);
 	const ptrs = new Int32Array(trace.slotCount);
 	let footprint = 0;
 	const t0 = performance.now();
@@ -87,12 +108,12 @@ function offheapLoop(
 		const o = op[i];
 		const a = id[i];
 		const j = slot[i];
-		if (o === OP_FREE) {
+		if (o === 3 /* OP_FREE */) {
 			const p = ptrs[j];
 			const s = oldSize[i];
 			if (!stampOk(u8, u32, p, s, stampOf(a), s)) throw fail("offheap", trace, i, "block # corrupted", a);
 			heap.free(p);
-		} else if (o === OP_REALLOC) {
+		} else if (o === 2 /* OP_REALLOC */) {
 			const b = arg[i];
 			const s = size[i];
 			const old = oldSize[i];
@@ -109,13 +130,18 @@ function offheapLoop(
 		} else {
 			const s = size[i];
 			const p =
-				o === OP_MALLOC ? heap.malloc(s) : o === OP_CALLOC ? heap.calloc(1, s) : heap.malloc(s, arg[i]);
+				o === 0 /* OP_MALLOC */
+					? heap.malloc(s)
+					: o === 1 /* OP_CALLOC */
+						? heap.calloc(1, s)
+						: heap.malloc(s, arg[i]);
 			if (p === 0) throw fail("offheap", trace, i, "allocation of # B returned NULL", s);
 			u8 = heap.u8;
 			u32 = heap.u32;
-			if (o === OP_CALLOC && !zeroOk(u8, u32, p, s))
+			if (o === 1 /* OP_CALLOC */ && !zeroOk(u8, u32, p, s))
 				throw fail("offheap", trace, i, "calloc memory not zero");
-			if (o === OP_MEMALIGN && p % arg[i] !== 0) throw fail("offheap", trace, i, "misaligned block #", p);
+			if (o === 4 /* OP_MEMALIGN */ && p % arg[i] !== 0)
+				throw fail("offheap", trace, i, "misaligned block #", p);
 			stamp(u8, u32, p, s, stampOf(a));
 			ptrs[j] = p;
 			if (p + s > footprint) footprint = p + s;
@@ -161,13 +187,13 @@ function thingLoop(
 		const o = op[i];
 		const a = id[i];
 		const j = slot[i];
-		if (o === OP_FREE) {
+		if (o === 3 /* OP_FREE */) {
 			const p = ptrs[j];
 			const s = oldSize[i];
 			if (!stampOk(u8, u32, p, s, stampOf(a), s))
 				throw fail("@thi.ng/malloc", trace, i, "block # corrupted", a);
 			if (!pool.free(p)) throw fail("@thi.ng/malloc", trace, i, "free of live block # failed", a);
-		} else if (o === OP_REALLOC) {
+		} else if (o === 2 /* OP_REALLOC */) {
 			const b = arg[i];
 			const s = size[i];
 			const old = oldSize[i];
@@ -181,9 +207,9 @@ function thingLoop(
 			if (q + s > footprint) footprint = q + s;
 		} else {
 			const s = size[i];
-			const p = o === OP_CALLOC ? pool.calloc(s === 0 ? 1 : s) : pool.malloc(s === 0 ? 1 : s);
+			const p = o === 1 /* OP_CALLOC */ ? pool.calloc(s === 0 ? 1 : s) : pool.malloc(s === 0 ? 1 : s);
 			if (p === 0) throw fail("@thi.ng/malloc", trace, i, "allocation of # B returned NULL", s);
-			if (o === OP_CALLOC && !zeroOk(u8, u32, p, s))
+			if (o === 1 /* OP_CALLOC */ && !zeroOk(u8, u32, p, s))
 				throw fail("@thi.ng/malloc", trace, i, "calloc memory not zero");
 			stamp(u8, u32, p, s, stampOf(a));
 			ptrs[j] = p;
@@ -217,14 +243,14 @@ function mapBaselineLoop(blocks: Map<number, Uint8Array>, trace: Trace, from: nu
 	for (let i = from; i < to; i++) {
 		const o = op[i];
 		const a = id[i] as number;
-		if (o === OP_FREE) {
+		if (o === 3 /* OP_FREE */) {
 			const blk = blocks.get(a);
 			const s = oldSize[i];
 			if (blk === undefined || !stampBytesOk(blk, s, stampOf(a), s)) {
 				throw fail("baseline", trace, i, "block # corrupted", a);
 			}
 			blocks.delete(a);
-		} else if (o === OP_REALLOC) {
+		} else if (o === 2 /* OP_REALLOC */) {
 			const b = arg[i] as number;
 			const s = size[i];
 			const old = oldSize[i];
@@ -241,7 +267,8 @@ function mapBaselineLoop(blocks: Map<number, Uint8Array>, trace: Trace, from: nu
 		} else {
 			const s = size[i];
 			const blk = new Uint8Array(s);
-			if (o === OP_CALLOC && !zeroBytesOk(blk, s)) throw fail("baseline", trace, i, "calloc memory not zero");
+			if (o === 1 /* OP_CALLOC */ && !zeroBytesOk(blk, s))
+				throw fail("baseline", trace, i, "calloc memory not zero");
 			stampBytes(blk, s, stampOf(a));
 			blocks.set(a, blk);
 		}
@@ -279,7 +306,7 @@ function baselineLoop(
 		const o = op[i];
 		const a = id[i];
 		const j = slot[i];
-		if (o === OP_FREE) {
+		if (o === 3 /* OP_FREE */) {
 			const blk = blocks[j];
 			const s = oldSize[i];
 			if (blk === undefined || blk === EMPTY || !stampBytesOk(blk, s, stampOf(a), s)) {
@@ -287,7 +314,7 @@ function baselineLoop(
 			}
 			blocks[j] = EMPTY;
 			live--;
-		} else if (o === OP_REALLOC) {
+		} else if (o === 2 /* OP_REALLOC */) {
 			const b = arg[i];
 			const s = size[i];
 			const old = oldSize[i];
@@ -303,7 +330,8 @@ function baselineLoop(
 		} else {
 			const s = size[i];
 			const blk = new Uint8Array(s);
-			if (o === OP_CALLOC && !zeroBytesOk(blk, s)) throw fail("baseline", trace, i, "calloc memory not zero");
+			if (o === 1 /* OP_CALLOC */ && !zeroBytesOk(blk, s))
+				throw fail("baseline", trace, i, "calloc memory not zero");
 			stampBytes(blk, s, stampOf(a));
 			blocks[j] = blk;
 			live++;

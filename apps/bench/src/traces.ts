@@ -7,6 +7,7 @@ import { bytes, int, mops, ms, ratio, table } from "./format.ts";
 import { type Contender, collectGarbage, type Measured, measureInterleaved } from "./measure.ts";
 import { tracesDir } from "./paths.ts";
 import {
+	GROWABLE_OPTIONS,
 	type ReplayRun,
 	replayBaseline,
 	replayBaselineDense,
@@ -33,7 +34,13 @@ export const TRACE_SPECS: readonly TraceSpec[] = [
 	{ name: "sqlite3", file: "sqlite3.trace.gz" },
 ];
 
-export type AllocatorName = "offheap" | "@thi.ng/malloc" | "baseline" | "baseline, dense slots";
+export type AllocatorName =
+	| "offheap"
+	| "@thi.ng/malloc"
+	| "baseline"
+	| "baseline, dense slots"
+	| "offheap, growable heap"
+	| "baseline (growable block)";
 
 /** One allocator's replay of the first `ops` operations of a trace. */
 export interface ReplayResult {
@@ -72,6 +79,11 @@ export interface TraceResult {
 	vsDenseBaseline: number;
 	/** Blocks @thi.ng/malloc still holds at the end beyond those the trace leaves live (realloc leaks). */
 	thingLeakedBlocks: number;
+	/**
+	 * offheap on a growable heap ÷ the baseline, measured together after the rest of the section (see
+	 * {@link benchGrowable}); `null` until then. Not graded.
+	 */
+	growableVsBaseline: number | null;
 }
 
 export interface TraceBenchOptions {
@@ -171,7 +183,34 @@ export function benchTrace(spec: TraceSpec, options: TraceBenchOptions): TraceRe
 		vsDenseBaseline:
 			find("offheap", trace.length).opsPerSec / find("baseline, dense slots", trace.length).opsPerSec,
 		thingLeakedBlocks,
+		growableVsBaseline: null,
 	};
+}
+
+/**
+ * Replays the whole trace of `result` on offheap's growable heap ({@link GROWABLE_OPTIONS}) and on the
+ * baseline, interleaved, and adds both to `result`. Call it after every other measurement of the
+ * process: the growable heap's first growth detaches a buffer, which makes V8 check every later
+ * typed-array access in the process for detachment.
+ */
+export function benchGrowable(spec: TraceSpec, result: TraceResult, runs: number): void {
+	const trace = parseTraceFile(join(tracesDir(spec.file), spec.file), spec.name);
+	collectGarbage();
+	const usage = traceUsage(trace, trace.length);
+	const measured = measureInterleaved([
+		{
+			name: "offheap, growable heap",
+			run: () => replayOffheap(trace, trace.length, GROWABLE_OPTIONS),
+			runs,
+			warmup: 1,
+		},
+		{ name: "baseline (growable block)", run: () => replayBaseline(trace, trace.length), runs, warmup: 1 },
+	]);
+	for (const m of measured) {
+		result.results.push(toResult(m.name as AllocatorName, trace.length, trace, m, usage));
+	}
+	const [offheap, baseline] = result.results.slice(-2) as [ReplayResult, ReplayResult];
+	result.growableVsBaseline = offheap.opsPerSec / baseline.opsPerSec;
 }
 
 /** The Markdown of the trace replay results. */
@@ -196,6 +235,7 @@ export function traceMarkdown(results: readonly TraceResult[]): string {
 		`${ratio(t.vsThing)}${t.thingOps < t.ops ? ` (first ${int(t.thingOps)} ops)` : " (all ops)"}`,
 		`${ratio(t.vsBaseline)} (all ops)`,
 		`${ratio(t.vsDenseBaseline)} (all ops)`,
+		t.growableVsBaseline === null ? "not measured" : `${ratio(t.growableVsBaseline)} (all ops)`,
 	]);
 	const notes = results
 		.filter((t) => t.thingOps < t.ops)
@@ -237,6 +277,7 @@ export function traceMarkdown(results: readonly TraceResult[]): string {
 				"offheap ÷ @thi.ng/malloc (ops/s)",
 				"offheap ÷ baseline (ops/s)",
 				"offheap ÷ baseline with dense slots (ops/s)",
+				"growable offheap ÷ baseline (ops/s)",
 			],
 			ratios,
 		),
@@ -244,8 +285,12 @@ export function traceMarkdown(results: readonly TraceResult[]): string {
 		"- ops/s: median run; each run replays on a fresh allocator after one warm-up run, with a GC before each run. " +
 			"Every block is stamped on allocation and checked on free and realloc; calloc memory is checked for zeros.",
 		"- footprint: highest address handed out (max of ptr + size); peak live: most requested bytes live at once. " +
-			`offheap grows from 1 MiB up to 1 GiB; @thi.ng/malloc gets a fixed ${bytes(THING_POOL_BYTES)} buffer; the baseline ` +
-			"(one Uint8Array per block) has no address space.",
+			`offheap and @thi.ng/malloc each get a fixed ${bytes(THING_POOL_BYTES)} buffer (offheap: ` +
+			"`initialBytes === maxBytes`); the baseline (one Uint8Array per block) has no address space.",
+		"- offheap, growable heap: the same allocator on a heap that grows from 1 MiB up to 1 GiB (a " +
+			"`WebAssembly.Memory`), replayed with its own baseline runs after everything else in the section. Its first " +
+			"growth detaches the old buffer, and from then on V8 checks every typed-array access in the process for " +
+			"detachment, offheap's and the stamping loop's alike (see the performance guide). Not graded.",
 		"- handles: offheap and @thi.ng/malloc keep their pointers in an Int32Array indexed by a dense slot (the trace's " +
 			"block ids renamed once, before any timing). The baseline is the one the targets name: its Uint8Arrays in a " +
 			'Map by block id. The row "baseline, dense slots" keeps them in an array indexed by the same slots instead: ' +

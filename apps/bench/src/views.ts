@@ -29,6 +29,10 @@ export async function runViewsBench(options: BenchOptions): Promise<Section> {
 			"process can be slow as a whole); each variant in its own process so no access site sees two kinds of " +
 			"typed array. Random access: 20M reads and writes over a 16 MiB view. Churn: 1M steps of free + malloc " +
 			"(8–512 B) with 10k live blocks, on a heap built in a buffer of that kind.",
+		"- WebAssembly.Memory rows: growing an unshared wasm memory detaches its old buffer, and V8's first detach in a " +
+			"process makes every later typed-array access in that process check for detachment. The plain row never " +
+			'grows (its heap starts at 16 MiB); the "grown once" rows grow before they are measured (the heap from ' +
+			"1 MiB). A shared memory (`shared: true`) grows without detaching anything.",
 	].join("\n");
 	return { id: "views", title: "Buffers behind a growable heap", markdown, data: { rows } };
 }

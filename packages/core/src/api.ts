@@ -76,12 +76,18 @@ export interface HeapOptions {
 	/**
 	 * The budget: the heap grows geometrically up to this many bytes and then `malloc` returns `0`.
 	 * Equal to `initialBytes`, the heap never grows. At most 2 GiB − 64 KiB.
+	 *
+	 * A growable heap that is not `shared` lives in a `WebAssembly.Memory`, whose growth detaches the old
+	 * buffer; in V8, the first detached buffer of a process makes every later typed-array access in that
+	 * process check for detachment (6–25% more instructions in allocation-heavy loops, measured in
+	 * the performance guide). A fixed budget, or `shared: true`, never detaches anything.
 	 * @defaultValue 1 GiB (the caller buffer's `maxByteLength` when `buffer` is given)
 	 */
 	maxBytes?: number;
 	/**
 	 * Use a growable `SharedArrayBuffer`, so the heap can be shared with workers. The allocator takes no
-	 * locks: allocate and free from one thread at a time.
+	 * locks: allocate and free from one thread at a time. A shared heap grows without detaching a buffer
+	 * (see `maxBytes`).
 	 * @defaultValue false
 	 */
 	shared?: boolean;
