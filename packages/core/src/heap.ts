@@ -307,16 +307,16 @@ export class Heap implements Allocator {
 		const bytes = size < 5 ? MIN_BLOCK : (size + 11) & SIZE_MASK;
 		// Fast path, small enough for V8 to inline into the caller's loop next to free: a cached block of
 		// this size, taken whole. Everything else (a class head, search and split, the top) is allocBlock.
-		const u32 = this.u32;
-		const block = bytes < 512 ? u32[W_CACHED_HEADS + (bytes >>> 3)] : 0;
+		const i32 = this.i32;
+		const block = bytes < 512 ? i32[W_CACHED_HEADS + (bytes >>> 3)] : 0;
 		if (block === 0) return this.allocBlock(bytes);
-		uncache(u32, block, bytes);
+		uncache(i32, block, bytes);
 		// What `allocated` does, written out: one more nested helper here stops V8 from inlining the whole
 		// of malloc into some callers' loops (random churn: 3% more instructions per operation).
-		const used = u32[W_USED_BYTES] + bytes;
-		u32[W_USED_BYTES] = used;
-		if (used > u32[W_PEAK_USED]) u32[W_PEAK_USED] = used;
-		count(u32, W_ALLOCATIONS);
+		const used = i32[W_USED_BYTES] + bytes;
+		i32[W_USED_BYTES] = used;
+		if (used > i32[W_PEAK_USED]) i32[W_PEAK_USED] = used;
+		count(i32, W_ALLOCATIONS);
 		return block + HEADER;
 	}
 
@@ -346,7 +346,7 @@ export class Heap implements Allocator {
 	 * import { Heap } from "@offheap/core";
 	 * const heap = new Heap();
 	 * const p = heap.calloc(10, 4);
-	 * console.log(heap.u32.subarray(p >>> 2, (p >>> 2) + 10).every((x) => x === 0)); // true
+	 * console.log(heap.i32.subarray(p >>> 2, (p >>> 2) + 10).every((x) => x === 0)); // true
 	 * ```
 	 */
 	calloc(count: number, size: number): Ptr {
@@ -357,14 +357,14 @@ export class Heap implements Allocator {
 		// Bytes at or above this were never handed out and are still zero. It is read before allocating:
 		// carving the top raises the dirty mark over the new block, and settling the cache may merge the
 		// old top's header word into the block.
-		const dirtyEnd = Math.max(this.u32[W_DIRTY_END], this.u32[W_TOP] + HEADER);
+		const dirtyEnd = Math.max(this.i32[W_DIRTY_END], this.i32[W_TOP] + HEADER);
 		const bytes = (total + 11) & SIZE_MASK;
 		const ptr = this.allocBlock(Math.max(bytes, MIN_BLOCK));
 		if (ptr === 0) return 0;
 		// Both bounds are multiples of 4; small blocks are cleared word by word, which beats a call to fill.
-		const u32 = this.u32;
-		const end = Math.min(ptr - HEADER + (u32[(ptr - HEADER) >>> 2] & SIZE_MASK), dirtyEnd);
-		if (end - ptr <= 256) for (let i = ptr >>> 2; i < end >>> 2; i++) u32[i] = 0;
+		const i32 = this.i32;
+		const end = Math.min(ptr - HEADER + (i32[(ptr - HEADER) >>> 2] & SIZE_MASK), dirtyEnd);
+		if (end - ptr <= 256) for (let i = ptr >>> 2; i < end >>> 2; i++) i32[i] = 0;
 		else this.u8.fill(0, ptr, end);
 		return ptr;
 	}
@@ -374,75 +374,75 @@ export class Heap implements Allocator {
 		// Search and split are written out in place rather than called: V8's inlining budget does not reach
 		// helpers from a caller's loop through this function (only the tiny class-bitmap helpers get
 		// inlined here), and calls cost a third of the time when it was measured.
-		const u32 = this.u32;
+		const i32 = this.i32;
 		let bin = bytes < 512 ? bytes >>> 3 : binLarge(bytes);
-		let block = bytes < 512 ? u32[W_CACHED_HEADS + bin] : 0;
+		let block = bytes < 512 ? i32[W_CACHED_HEADS + bin] : 0;
 		if (block !== 0) {
-			uncache(u32, block, bytes);
-			allocated(u32, bytes);
+			uncache(i32, block, bytes);
+			allocated(i32, bytes);
 			return block + HEADER;
 		}
-		block = u32[W_HEADS + bin];
-		if (block === 0 || (u32[block >>> 2] & SIZE_MASK) < bytes) {
+		block = i32[W_HEADS + bin];
+		if (block === 0 || (i32[block >>> 2] & SIZE_MASK) < bytes) {
 			// Every block of a higher class fits: take the first non-empty one.
 			bin += 1;
 			let fl = bin >>> 5;
-			let slMap = u32[W_SL_MAPS + fl] & (-1 << (bin & 31));
+			let slMap = i32[W_SL_MAPS + fl] & (-1 << (bin & 31));
 			if (slMap === 0) {
-				const flMap = u32[W_FL_MAP] & (-1 << (fl + 1));
+				const flMap = i32[W_FL_MAP] & (-1 << (fl + 1));
 				if (flMap === 0) {
 					// Cached blocks may merge into a block that fits: settle them before carving the top.
-					if (u32[W_CACHED_BLOCKS] === 0) return this.allocTop(bytes);
+					if (i32[W_CACHED_BLOCKS] === 0) return this.allocTop(bytes);
 					this.settleCache();
 					return this.allocBlock(bytes);
 				}
 				fl = ctz(flMap);
-				slMap = u32[W_SL_MAPS + fl];
+				slMap = i32[W_SL_MAPS + fl];
 			}
 			bin = (fl << 5) | ctz(slMap);
-			block = u32[W_HEADS + bin];
+			block = i32[W_HEADS + bin];
 		}
 		// Unlink the head of its class.
-		const next = u32[(block + 4) >>> 2];
-		u32[W_HEADS + bin] = next;
-		if (next === 0) clearClass(u32, bin);
-		const size = u32[block >>> 2] & SIZE_MASK;
+		const next = i32[(block + 4) >>> 2];
+		i32[W_HEADS + bin] = next;
+		if (next === 0) clearClass(i32, bin);
+		const size = i32[block >>> 2] & SIZE_MASK;
 		const rest = size - bytes;
 		if (rest >= MIN_BLOCK) {
 			// Split: the rest becomes a free block, marked in the bitmap and pushed on its class.
 			const r = block + bytes;
-			u32[r >>> 2] = rest | FREE;
-			u32[(r + rest - 4) >>> 2] = rest;
+			i32[r >>> 2] = rest | FREE;
+			i32[(r + rest - 4) >>> 2] = rest;
 			const p = r + HEADER;
-			u32[this.bitmapBase + (p >>> 8)] |= 1 << ((p >>> 3) & 31);
+			i32[this.bitmapBase + (p >>> 8)] |= 1 << ((p >>> 3) & 31);
 			const restBin = rest < 512 ? rest >>> 3 : binLarge(rest);
-			const head = u32[W_HEADS + restBin];
-			u32[(r + 4) >>> 2] = head;
-			if (head !== 0) u32[(head + 8) >>> 2] = r;
-			else setClass(u32, restBin);
-			u32[W_HEADS + restBin] = r;
-			u32[block >>> 2] = bytes;
+			const head = i32[W_HEADS + restBin];
+			i32[(r + 4) >>> 2] = head;
+			if (head !== 0) i32[(head + 8) >>> 2] = r;
+			else setClass(i32, restBin);
+			i32[W_HEADS + restBin] = r;
+			i32[block >>> 2] = bytes;
 		} else {
-			u32[block >>> 2] = size;
-			u32[(block + size) >>> 2] &= ~PREV_FREE;
-			u32[W_BINNED_BLOCKS] -= 1;
+			i32[block >>> 2] = size;
+			i32[(block + size) >>> 2] &= ~PREV_FREE;
+			i32[W_BINNED_BLOCKS] -= 1;
 			bytes = size;
 		}
-		allocated(u32, bytes);
+		allocated(i32, bytes);
 		return block + HEADER;
 	}
 
 	/** Carves a block from the start of the top, growing the buffer if the top is too small. */
 	private allocTop(bytes: number): Ptr {
-		let u32 = this.u32;
-		const top = u32[W_TOP];
+		let i32 = this.i32;
+		const top = i32[W_TOP];
 		if (top + bytes > this.arenaEnd) {
 			if (!this.grow(bytes)) return 0;
-			u32 = this.u32;
+			i32 = this.i32;
 		}
-		u32[top >>> 2] = bytes;
+		i32[top >>> 2] = bytes;
 		this.setTop(top + bytes);
-		allocated(u32, bytes);
+		allocated(i32, bytes);
 		return top + HEADER;
 	}
 
@@ -455,25 +455,25 @@ export class Heap implements Allocator {
 		// Room for the block, a front gap of 0 or at least MIN_BLOCK bytes, and the worst misalignment.
 		const total = bytes + align + 8;
 		if (total > MAX_HEAP_BYTES) return 0;
-		let u32 = this.u32;
+		let i32 = this.i32;
 		let block = 0;
 		let size0 = 0;
 		let fromTop = false;
 		let bin = this.firstFit(total);
-		if (bin < 0 && u32[W_CACHED_BLOCKS] !== 0) {
+		if (bin < 0 && i32[W_CACHED_BLOCKS] !== 0) {
 			this.settleCache();
 			bin = this.firstFit(total);
 		}
 		if (bin >= 0) {
-			block = u32[W_HEADS + bin];
-			size0 = u32[block >>> 2] & SIZE_MASK;
-			unlinkFree(u32, block, size0);
-			u32[W_BINNED_BLOCKS] -= 1;
+			block = i32[W_HEADS + bin];
+			size0 = i32[block >>> 2] & SIZE_MASK;
+			unlinkFree(i32, block, size0);
+			i32[W_BINNED_BLOCKS] -= 1;
 		} else {
-			block = u32[W_TOP];
+			block = i32[W_TOP];
 			if (block + total > this.arenaEnd) {
 				if (!this.grow(total)) return 0;
-				u32 = this.u32;
+				i32 = this.i32;
 			}
 			size0 = this.arenaEnd - block;
 			fromTop = true;
@@ -484,7 +484,7 @@ export class Heap implements Allocator {
 		let start = block;
 		if (gap !== 0) {
 			// The front gap becomes a free block of its own; its left neighbour is in use.
-			pushFree(u32, block, gap);
+			pushFree(i32, block, gap);
 			start = block + gap;
 			this.setStart(start);
 		}
@@ -496,31 +496,31 @@ export class Heap implements Allocator {
 			if (rest >= MIN_BLOCK) {
 				const r = start + bytes;
 				this.setStart(r);
-				pushFree(u32, r, rest);
+				pushFree(i32, r, rest);
 			} else {
 				taken = bytes + rest;
-				u32[(start + taken) >>> 2] &= ~PREV_FREE;
+				i32[(start + taken) >>> 2] &= ~PREV_FREE;
 			}
 		}
-		u32[start >>> 2] = taken | flags;
-		allocated(u32, taken);
+		i32[start >>> 2] = taken | flags;
+		allocated(i32, taken);
 		return start + HEADER;
 	}
 
 	/** Size class of a block that fits `bytes`, or -1 when only the top is left. */
 	private firstFit(bytes: number): number {
-		const u32 = this.u32;
+		const i32 = this.i32;
 		let bin = bytes < 512 ? bytes >>> 3 : binLarge(bytes);
-		const head = u32[W_HEADS + bin];
-		if (head !== 0 && (u32[head >>> 2] & SIZE_MASK) >= bytes) return bin;
+		const head = i32[W_HEADS + bin];
+		if (head !== 0 && (i32[head >>> 2] & SIZE_MASK) >= bytes) return bin;
 		bin += 1;
 		let fl = bin >>> 5;
-		let slMap = u32[W_SL_MAPS + fl] & (-1 << (bin & 31));
+		let slMap = i32[W_SL_MAPS + fl] & (-1 << (bin & 31));
 		if (slMap === 0) {
-			const flMap = u32[W_FL_MAP] & (-1 << (fl + 1));
+			const flMap = i32[W_FL_MAP] & (-1 << (fl + 1));
 			if (flMap === 0) return -1;
 			fl = ctz(flMap);
-			slMap = u32[W_SL_MAPS + fl];
+			slMap = i32[W_SL_MAPS + fl];
 		}
 		return (fl << 5) | ctz(slMap);
 	}
@@ -542,7 +542,7 @@ export class Heap implements Allocator {
 	 */
 	free(ptr: Ptr): void {
 		if (ptr === 0) return;
-		const u32 = this.u32;
+		const i32 = this.i32;
 		const block = ptr - HEADER;
 		// One test for every bad pointer, short-circuited so that the bitmap is read only for an aligned
 		// pointer inside the arena; kept small so that V8 inlines free into its callers.
@@ -551,22 +551,22 @@ export class Heap implements Allocator {
 			(ptr & 7) !== 0 ||
 			ptr < FIRST_PTR ||
 			ptr >= this.arenaEnd ||
-			((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 ||
-			(u32[block >>> 2] & (FREE | CACHED)) !== 0
+			((i32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 ||
+			(i32[block >>> 2] & (FREE | CACHED)) !== 0
 		) {
-			rejectPointer("free", ptr, u32, this.arenaEnd);
+			rejectPointer("free", ptr, this.u32, this.arenaEnd);
 		}
-		const header = u32[block >>> 2];
+		const header = i32[block >>> 2];
 		const size = header & SIZE_MASK;
 		// Fast path: a small block goes to the cache while it has room (see W_CACHED_HEADS), untouched but
 		// for its header. One next to the top merges into it instead (freeBlock), which keeps the top low
 		// and the cache empty in a program that allocates and frees one block at a time. Everything else
 		// is in freeBlock, so that free stays small enough for V8 to inline into its callers' loops.
-		if (size < 512 && u32[W_CACHED_BLOCKS] < CACHE_LIMIT && block + size !== u32[W_TOP]) {
-			const used = u32[W_USED_BYTES] - size;
-			u32[W_USED_BYTES] = used;
-			count(u32, W_FREES);
-			cache(u32, block, header, size);
+		if (size < 512 && i32[W_CACHED_BLOCKS] < CACHE_LIMIT && block + size !== i32[W_TOP]) {
+			const used = i32[W_USED_BYTES] - size;
+			i32[W_USED_BYTES] = used;
+			count(i32, W_FREES);
+			cache(i32, block, header, size);
 			// The last live block is gone: settle the cache, so that the heap is one free block again.
 			if (used === 0) this.settleCache();
 		} else this.freeBlock(block, header);
@@ -574,22 +574,22 @@ export class Heap implements Allocator {
 
 	/** Frees the used block `block` (header `header`) without the cache: pushed on its class, or merged. */
 	private freeBlock(block: number, header: number): void {
-		const u32 = this.u32;
+		const i32 = this.i32;
 		const size = header & SIZE_MASK;
-		const used = u32[W_USED_BYTES] - size;
-		u32[W_USED_BYTES] = used;
-		count(u32, W_FREES);
+		const used = i32[W_USED_BYTES] - size;
+		i32[W_USED_BYTES] = used;
+		count(i32, W_FREES);
 		const right = block + size;
-		const rightHeader = u32[right >>> 2];
+		const rightHeader = i32[right >>> 2];
 		// Neither neighbour is free (nor the top), so nothing merges and the block is pushed on its class
 		// as it is. The top's header has FREE set unless the top is empty, at arenaEnd.
 		if (((header | rightHeader) & (FREE | PREV_FREE)) !== 0 || right === this.arenaEnd) {
 			this.release(block, header);
 		} else {
-			u32[right >>> 2] = rightHeader | PREV_FREE;
-			pushFree(u32, block, size);
+			i32[right >>> 2] = rightHeader | PREV_FREE;
+			pushFree(i32, block, size);
 		}
-		if (used === 0 && u32[W_CACHED_BLOCKS] !== 0) this.settleCache();
+		if (used === 0 && i32[W_CACHED_BLOCKS] !== 0) this.settleCache();
 	}
 
 	/**
@@ -603,16 +603,16 @@ export class Heap implements Allocator {
 	 * ```
 	 */
 	usableSize(ptr: Ptr): number {
-		const u32 = this.u32;
+		const i32 = this.i32;
 		if (ptr >>> 0 !== ptr || (ptr & 7) !== 0 || ptr < FIRST_PTR || ptr >= this.arenaEnd) {
-			return rejectPointer("usableSize", ptr, u32, this.arenaEnd);
+			return rejectPointer("usableSize", ptr, this.u32, this.arenaEnd);
 		}
-		const header = u32[(ptr - HEADER) >>> 2];
+		const header = i32[(ptr - HEADER) >>> 2];
 		if (
-			((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 ||
+			((i32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 ||
 			(header & (FREE | CACHED)) !== 0
 		) {
-			return rejectPointer("usableSize", ptr, u32, this.arenaEnd);
+			return rejectPointer("usableSize", ptr, this.u32, this.arenaEnd);
 		}
 		return (header & SIZE_MASK) - HEADER;
 	}
@@ -621,51 +621,51 @@ export class Heap implements Allocator {
 	private release(block: number, header: number): void {
 		// Like allocBlock, the merges are written out in place (see there why); unlinkFree and pushFree are
 		// small enough for V8 to inline.
-		const u32 = this.u32;
+		const i32 = this.i32;
 		const bitmapBase = this.bitmapBase;
 		let size = header & SIZE_MASK;
 		const right = block + size;
-		let binned = u32[W_BINNED_BLOCKS];
+		let binned = i32[W_BINNED_BLOCKS];
 		if ((header & PREV_FREE) !== 0) {
 			// Merge with the free left neighbour: unlink it, and unmark this block's start.
-			const leftSize = u32[(block - 4) >>> 2];
+			const leftSize = i32[(block - 4) >>> 2];
 			const left = block - leftSize;
-			unlinkFree(u32, left, leftSize);
+			unlinkFree(i32, left, leftSize);
 			const p = block + HEADER;
-			u32[bitmapBase + (p >>> 8)] &= ~(1 << ((p >>> 3) & 31));
-			u32[block >>> 2] = MERGED_TAG;
+			i32[bitmapBase + (p >>> 8)] &= ~(1 << ((p >>> 3) & 31));
+			i32[block >>> 2] = MERGED_TAG;
 			block = left;
 			size += leftSize;
 			binned -= 1;
 		}
-		const top = u32[W_TOP];
+		const top = i32[W_TOP];
 		if (right === top) {
 			const arenaEnd = this.arenaEnd;
 			if (top < arenaEnd) {
 				this.clearStart(top);
 				// The old top header is now inside the top, which must read as zero above dirtyEnd.
-				if (top + 4 > u32[W_DIRTY_END]) u32[W_DIRTY_END] = top + 4;
+				if (top + 4 > i32[W_DIRTY_END]) i32[W_DIRTY_END] = top + 4;
 			}
-			u32[block >>> 2] = (arenaEnd - block) | FREE;
-			u32[W_TOP] = block;
-			u32[W_BINNED_BLOCKS] = binned;
+			i32[block >>> 2] = (arenaEnd - block) | FREE;
+			i32[W_TOP] = block;
+			i32[W_BINNED_BLOCKS] = binned;
 			return;
 		}
-		const rightHeader = u32[right >>> 2];
+		const rightHeader = i32[right >>> 2];
 		if ((rightHeader & FREE) !== 0) {
 			// Merge with the free right neighbour: unlink it, and unmark its start.
 			const rightSize = rightHeader & SIZE_MASK;
-			unlinkFree(u32, right, rightSize);
+			unlinkFree(i32, right, rightSize);
 			const p = right + HEADER;
-			u32[bitmapBase + (p >>> 8)] &= ~(1 << ((p >>> 3) & 31));
-			u32[right >>> 2] = MERGED_TAG;
+			i32[bitmapBase + (p >>> 8)] &= ~(1 << ((p >>> 3) & 31));
+			i32[right >>> 2] = MERGED_TAG;
 			size += rightSize;
 			binned -= 1;
 		} else {
-			u32[right >>> 2] = rightHeader | PREV_FREE;
+			i32[right >>> 2] = rightHeader | PREV_FREE;
 		}
-		u32[W_BINNED_BLOCKS] = binned;
-		pushFree(u32, block, size);
+		i32[W_BINNED_BLOCKS] = binned;
+		pushFree(i32, block, size);
 	}
 
 	/**
@@ -673,22 +673,22 @@ export class Heap implements Allocator {
 	 * run before the heap would carve the top or grow, so that the cache never costs footprint.
 	 */
 	private settleCache(): void {
-		const u32 = this.u32;
+		const i32 = this.i32;
 		for (let bin = MIN_BLOCK >>> 3; bin < 512 >>> 3; bin++) {
-			let block = u32[W_CACHED_HEADS + bin];
+			let block = i32[W_CACHED_HEADS + bin];
 			if (block === 0) continue;
-			u32[W_CACHED_HEADS + bin] = 0;
+			i32[W_CACHED_HEADS + bin] = 0;
 			while (block !== 0) {
-				const next = u32[(block + 4) >>> 2];
+				const next = i32[(block + 4) >>> 2];
 				// Cached blocks ahead in this walk still look used to this release: each merges with its
 				// neighbours when its own turn comes.
-				const header = u32[block >>> 2] ^ CACHED;
-				u32[block >>> 2] = header;
+				const header = i32[block >>> 2] ^ CACHED;
+				i32[block >>> 2] = header;
 				this.release(block, header);
 				block = next;
 			}
 		}
-		u32[W_CACHED_BLOCKS] = 0;
+		i32[W_CACHED_BLOCKS] = 0;
 	}
 
 	// ---------------------------------------------------------------- realloc
@@ -706,24 +706,24 @@ export class Heap implements Allocator {
 	 * import { Heap } from "@offheap/core";
 	 * const heap = new Heap();
 	 * let p = heap.malloc(4);
-	 * heap.u32[p >>> 2] = 7;
+	 * heap.i32[p >>> 2] = 7;
 	 * p = heap.realloc(p, 4000);
-	 * console.log(heap.u32[p >>> 2], heap.stats().liveBlocks); // 7 1
+	 * console.log(heap.i32[p >>> 2], heap.stats().liveBlocks); // 7 1
 	 * ```
 	 */
 	realloc(ptr: Ptr, size: number): Ptr {
 		if (ptr === 0) return this.malloc(size);
-		let u32 = this.u32;
+		let i32 = this.i32;
 		if (ptr >>> 0 !== ptr || (ptr & 7) !== 0 || ptr < FIRST_PTR || ptr >= this.arenaEnd) {
-			return rejectPointer("realloc", ptr, u32, this.arenaEnd);
+			return rejectPointer("realloc", ptr, this.u32, this.arenaEnd);
 		}
 		const block = ptr - HEADER;
-		const header = u32[block >>> 2];
+		const header = i32[block >>> 2];
 		if (
-			((u32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 ||
+			((i32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 ||
 			(header & (FREE | CACHED)) !== 0
 		) {
-			return rejectPointer("realloc", ptr, u32, this.arenaEnd);
+			return rejectPointer("realloc", ptr, this.u32, this.arenaEnd);
 		}
 		if (size >>> 0 !== size || size > MAX_HEAP_BYTES) return rejectSize("realloc", size);
 		const need = Math.max(MIN_BLOCK, (size + 11) & SIZE_MASK);
@@ -731,67 +731,67 @@ export class Heap implements Allocator {
 		let flags = header & PREV_FREE;
 		if (need <= old) {
 			if (old - need >= MIN_BLOCK) {
-				u32[block >>> 2] = need | flags;
+				i32[block >>> 2] = need | flags;
 				const tail = block + need;
-				u32[tail >>> 2] = old - need;
+				i32[tail >>> 2] = old - need;
 				this.setStart(tail);
 				this.release(tail, old - need);
-				u32[W_USED_BYTES] -= old - need;
+				i32[W_USED_BYTES] -= old - need;
 			}
-			count(u32, W_REALLOCATIONS);
+			count(i32, W_REALLOCATIONS);
 			return ptr;
 		}
 		const right = block + old;
 		// A cached right neighbour is free space: settle the cache so that it can merge into this block.
 		// Settling may free the left neighbour too, which sets this block's PREV_FREE flag.
-		if (right < this.arenaEnd && (u32[right >>> 2] & CACHED) !== 0) {
+		if (right < this.arenaEnd && (i32[right >>> 2] & CACHED) !== 0) {
 			this.settleCache();
-			flags = u32[block >>> 2] & PREV_FREE;
+			flags = i32[block >>> 2] & PREV_FREE;
 		}
-		const top = u32[W_TOP];
+		const top = i32[W_TOP];
 		if (right === top) {
 			if (block + need > this.arenaEnd) {
-				if (this.grow(need - old)) u32 = this.u32;
+				if (this.grow(need - old)) i32 = this.i32;
 			}
 			if (block + need <= this.arenaEnd) {
 				if (top < this.arenaEnd) this.clearStart(top);
-				u32[block >>> 2] = need | flags;
+				i32[block >>> 2] = need | flags;
 				this.setTop(block + need);
-				addUsed(u32, need - old);
-				count(u32, W_REALLOCATIONS);
+				addUsed(i32, need - old);
+				count(i32, W_REALLOCATIONS);
 				return ptr;
 			}
 		} else {
-			const rightHeader = u32[right >>> 2];
+			const rightHeader = i32[right >>> 2];
 			const rightSize = rightHeader & SIZE_MASK;
 			if ((rightHeader & FREE) !== 0 && old + rightSize >= need) {
-				unlinkFree(u32, right, rightSize);
-				u32[W_BINNED_BLOCKS] -= 1;
+				unlinkFree(i32, right, rightSize);
+				i32[W_BINNED_BLOCKS] -= 1;
 				this.clearStart(right);
 				const total = old + rightSize;
 				let taken = total;
 				if (total - need >= MIN_BLOCK) {
 					const r = block + need;
 					this.setStart(r);
-					pushFree(u32, r, total - need);
+					pushFree(i32, r, total - need);
 					taken = need;
 				} else {
-					u32[(block + total) >>> 2] &= ~PREV_FREE;
+					i32[(block + total) >>> 2] &= ~PREV_FREE;
 				}
-				u32[block >>> 2] = taken | flags;
-				addUsed(u32, taken - old);
-				count(u32, W_REALLOCATIONS);
+				i32[block >>> 2] = taken | flags;
+				addUsed(i32, taken - old);
+				count(i32, W_REALLOCATIONS);
 				return ptr;
 			}
 		}
 		const moved = this.allocBlock(need);
 		if (moved === 0) return 0;
-		u32 = this.u32;
+		i32 = this.i32;
 		this.u8.copyWithin(moved, ptr, ptr + old - HEADER);
-		const oldHeader = u32[block >>> 2];
-		u32[W_USED_BYTES] -= oldHeader & SIZE_MASK;
-		count(u32, W_FREES);
-		count(u32, W_REALLOCATIONS);
+		const oldHeader = i32[block >>> 2];
+		i32[W_USED_BYTES] -= oldHeader & SIZE_MASK;
+		count(i32, W_FREES);
+		count(i32, W_REALLOCATIONS);
 		this.release(block, oldHeader);
 		return moved;
 	}
@@ -803,29 +803,29 @@ export class Heap implements Allocator {
 	 * and raising the high-water and dirty marks.
 	 */
 	private setTop(next: number): void {
-		const u32 = this.u32;
+		const i32 = this.i32;
 		const arenaEnd = this.arenaEnd;
-		u32[W_TOP] = next;
+		i32[W_TOP] = next;
 		if (next < arenaEnd) {
-			u32[next >>> 2] = (arenaEnd - next) | FREE;
+			i32[next >>> 2] = (arenaEnd - next) | FREE;
 			this.setStart(next);
 		}
-		if (next > u32[W_HIGH_WATER]) u32[W_HIGH_WATER] = next;
-		if (next > u32[W_DIRTY_END]) u32[W_DIRTY_END] = next;
+		if (next > i32[W_HIGH_WATER]) i32[W_HIGH_WATER] = next;
+		if (next > i32[W_DIRTY_END]) i32[W_DIRTY_END] = next;
 	}
 
 	/** Marks `block` as the start of a block in the bitmap. */
 	private setStart(block: number): void {
 		const p = block + HEADER;
-		this.u32[this.bitmapBase + (p >>> 8)] |= 1 << ((p >>> 3) & 31);
+		this.i32[this.bitmapBase + (p >>> 8)] |= 1 << ((p >>> 3) & 31);
 	}
 
 	/** Unmarks `block`, which was merged into its left neighbour, and tags its old header. */
 	private clearStart(block: number): void {
 		const p = block + HEADER;
-		const u32 = this.u32;
-		u32[this.bitmapBase + (p >>> 8)] &= ~(1 << ((p >>> 3) & 31));
-		u32[block >>> 2] = MERGED_TAG;
+		const i32 = this.i32;
+		i32[this.bitmapBase + (p >>> 8)] &= ~(1 << ((p >>> 3) & 31));
+		i32[block >>> 2] = MERGED_TAG;
 	}
 
 	// ---------------------------------------------------------------- growth
@@ -1060,62 +1060,67 @@ export class Heap implements Allocator {
 // The helpers of the hot paths are constants, not function declarations: V8 inlines a call to a
 // declared function only after checking that the module's binding still holds it (a declared function
 // can be reassigned), while a constant's value is known when the caller is compiled.
+//
+// The allocator (malloc through clearStart above, and these helpers) works through the heap's i32 view,
+// not u32: every word it does arithmetic on (sizes, addresses, counters) is below 2^31, and the bitmap
+// words are only masked, so a signed read means the same; but V8 checks that each word loaded from a
+// Uint32Array fits an int32 before it computes with it, and skips that check for an Int32Array.
 
 /** Adds `bytes` to the used bytes, raising their peak. */
-const addUsed = (u32: Uint32Array, bytes: number): void => {
-	const used = u32[W_USED_BYTES] + bytes;
-	u32[W_USED_BYTES] = used;
-	if (used > u32[W_PEAK_USED]) u32[W_PEAK_USED] = used;
+const addUsed = (i32: Int32Array, bytes: number): void => {
+	const used = i32[W_USED_BYTES] + bytes;
+	i32[W_USED_BYTES] = used;
+	if (used > i32[W_PEAK_USED]) i32[W_PEAK_USED] = used;
 };
 
 /** Counts an allocation of a block of `bytes`. */
-const allocated = (u32: Uint32Array, bytes: number): void => {
-	addUsed(u32, bytes);
-	count(u32, W_ALLOCATIONS);
+const allocated = (i32: Int32Array, bytes: number): void => {
+	addUsed(i32, bytes);
+	count(i32, W_ALLOCATIONS);
 };
 
 /** Adds one to the 64-bit counter at word `index`, in 32-bit integer arithmetic. */
-const count = (u32: Uint32Array, index: number): void => {
-	const low = ((u32[index] as number) + 1) >>> 0;
-	u32[index] = low;
-	if (low === 0) u32[index + 1] += 1;
+const count = (i32: Int32Array, index: number): void => {
+	const low = ((i32[index] as number) + 1) | 0;
+	i32[index] = low;
+	if (low === 0) i32[index + 1] += 1;
 };
 
 /**
  * Caches the used block `block` (header `header`, `size` < 512 bytes) instead of freeing it: it keeps its
  * header flags, so its neighbours go on seeing a block in use.
  */
-const cache = (u32: Uint32Array, block: number, header: number, size: number): void => {
+const cache = (i32: Int32Array, block: number, header: number, size: number): void => {
 	const head = W_CACHED_HEADS + (size >>> 3);
-	u32[(block + 4) >>> 2] = u32[head];
-	u32[head] = block;
-	u32[block >>> 2] = header | CACHED;
-	u32[W_CACHED_BLOCKS] += 1;
+	i32[(block + 4) >>> 2] = i32[head];
+	i32[head] = block;
+	i32[block >>> 2] = header | CACHED;
+	i32[W_CACHED_BLOCKS] += 1;
 };
 
 /** Takes `block`, the first cached block of `bytes` bytes, off the cache; it is in use again. */
-const uncache = (u32: Uint32Array, block: number, bytes: number): void => {
-	u32[W_CACHED_HEADS + (bytes >>> 3)] = u32[(block + 4) >>> 2];
-	u32[block >>> 2] ^= CACHED;
-	u32[W_CACHED_BLOCKS] -= 1;
+const uncache = (i32: Int32Array, block: number, bytes: number): void => {
+	i32[W_CACHED_HEADS + (bytes >>> 3)] = i32[(block + 4) >>> 2];
+	i32[block >>> 2] ^= CACHED;
+	i32[W_CACHED_BLOCKS] -= 1;
 };
 
 /** Makes the block `block` of `size` bytes free and pushes it on its class; no neighbour merges. */
-const pushFree = (u32: Uint32Array, block: number, size: number): void => {
-	u32[block >>> 2] = size | FREE;
-	u32[(block + size - 4) >>> 2] = size;
-	linkFree(u32, block, size);
-	u32[W_BINNED_BLOCKS] += 1;
+const pushFree = (i32: Int32Array, block: number, size: number): void => {
+	i32[block >>> 2] = size | FREE;
+	i32[(block + size - 4) >>> 2] = size;
+	linkFree(i32, block, size);
+	i32[W_BINNED_BLOCKS] += 1;
 };
 
 /** Pushes the free block `block` of `size` bytes on the list of its class (the new head has no back link). */
-const linkFree = (u32: Uint32Array, block: number, size: number): void => {
+const linkFree = (i32: Int32Array, block: number, size: number): void => {
 	const bin = size < 512 ? size >>> 3 : binLarge(size);
-	const head = u32[W_HEADS + bin];
-	u32[(block + 4) >>> 2] = head;
-	if (head !== 0) u32[(head + 8) >>> 2] = block;
-	else setClass(u32, bin);
-	u32[W_HEADS + bin] = block;
+	const head = i32[W_HEADS + bin];
+	i32[(block + 4) >>> 2] = head;
+	if (head !== 0) i32[(head + 8) >>> 2] = block;
+	else setClass(i32, bin);
+	i32[W_HEADS + bin] = block;
 };
 
 /**
@@ -1123,32 +1128,32 @@ const linkFree = (u32: Uint32Array, block: number, size: number): void => {
  * no back link (taking the head would otherwise write to the next block, often a cache miss): a block
  * is the head when the class's head word names it.
  */
-const unlinkFree = (u32: Uint32Array, block: number, size: number): void => {
+const unlinkFree = (i32: Int32Array, block: number, size: number): void => {
 	const bin = size < 512 ? size >>> 3 : binLarge(size);
-	const next = u32[(block + 4) >>> 2];
-	if (u32[W_HEADS + bin] === block) {
-		u32[W_HEADS + bin] = next;
-		if (next === 0) clearClass(u32, bin);
+	const next = i32[(block + 4) >>> 2];
+	if (i32[W_HEADS + bin] === block) {
+		i32[W_HEADS + bin] = next;
+		if (next === 0) clearClass(i32, bin);
 	} else {
-		const prev = u32[(block + 8) >>> 2];
-		u32[(prev + 4) >>> 2] = next;
-		if (next !== 0) u32[(next + 8) >>> 2] = prev;
+		const prev = i32[(block + 8) >>> 2];
+		i32[(prev + 4) >>> 2] = next;
+		if (next !== 0) i32[(next + 8) >>> 2] = prev;
 	}
 };
 
 /** Marks the size class `bin` as non-empty in both levels of the class bitmaps. */
-const setClass = (u32: Uint32Array, bin: number): void => {
+const setClass = (i32: Int32Array, bin: number): void => {
 	const fl = bin >>> 5;
-	u32[W_SL_MAPS + fl] |= 1 << (bin & 31);
-	u32[W_FL_MAP] |= 1 << fl;
+	i32[W_SL_MAPS + fl] |= 1 << (bin & 31);
+	i32[W_FL_MAP] |= 1 << fl;
 };
 
 /** Marks the size class `bin`, now empty, as such in the class bitmaps. */
-const clearClass = (u32: Uint32Array, bin: number): void => {
+const clearClass = (i32: Int32Array, bin: number): void => {
 	const fl = bin >>> 5;
-	const slMap = u32[W_SL_MAPS + fl] & ~(1 << (bin & 31));
-	u32[W_SL_MAPS + fl] = slMap;
-	if (slMap === 0) u32[W_FL_MAP] &= ~(1 << fl);
+	const slMap = i32[W_SL_MAPS + fl] & ~(1 << (bin & 31));
+	i32[W_SL_MAPS + fl] = slMap;
+	if (slMap === 0) i32[W_FL_MAP] &= ~(1 << fl);
 };
 
 /**

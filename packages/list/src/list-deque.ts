@@ -73,7 +73,12 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 			node === 0 ||
 			typeof value !== "number" ||
 			mode === 0 ||
-			(mode === 2 && !(value >= this.lo && value <= this.hi && Math.floor(value) === value)) ||
+			(mode !== 1 &&
+				(mode === 3
+					? value >>> 0 !== value
+					: mode === 4
+						? (value | 0) !== value
+						: !(value >= this.lo && value <= this.hi && Math.floor(value) === value))) ||
 			hdr === 0
 		)
 			return this.insertSlow("pushBack", value, last, 0);
@@ -114,7 +119,12 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 			node === 0 ||
 			typeof value !== "number" ||
 			mode === 0 ||
-			(mode === 2 && !(value >= this.lo && value <= this.hi && Math.floor(value) === value)) ||
+			(mode !== 1 &&
+				(mode === 3
+					? value >>> 0 !== value
+					: mode === 4
+						? (value | 0) !== value
+						: !(value >= this.lo && value <= this.hi && Math.floor(value) === value))) ||
 			hdr === 0
 		)
 			return this.insertSlow("pushFront", value, 0, first);

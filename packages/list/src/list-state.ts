@@ -86,8 +86,10 @@ export class ListState<T extends Type = Type> {
 	/**
 	 * @internal How the push fast paths may store a number payload without a closer look: not at all (0:
 	 * bool, bigint and struct payloads), any number (1: f32 and f64, and every number payload unchecked,
-	 * where a typed array converts it), or an integer in `[lo, hi]` (2: checked integer kinds). One small
-	 * integer, so that the hot path tests one field instead of a boolean and two boxed doubles.
+	 * where a typed array converts it), or, for checked integer kinds, an integer in `[lo, hi]` (2: the
+	 * 8- and 16-bit kinds, whose bounds are small integers), a uint32 (3: `value >>> 0 === value`) or an
+	 * int32 (4: `(value | 0) === value`). One small integer, so that the hot path tests one field and
+	 * reads no boxed bounds for 32-bit kinds (V8 boxes numbers beyond 2^30 held in fields).
 	 */
 	declare readonly pushMode: number;
 	/** @internal The range of push mode 2. */
@@ -116,7 +118,16 @@ export class ListState<T extends Type = Type> {
 		this.shift = elementShift(this.kind);
 		// Payloads that are not numbers stored as they are (bool, bigint, struct) take the slow paths.
 		const [lo, hi, whole] = elementNumberRange(this.kind);
-		this.pushMode = this.kind >= ELEMENT_KIND.bool ? 0 : checked && whole ? 2 : 1;
+		this.pushMode =
+			this.kind >= ELEMENT_KIND.bool
+				? 0
+				: !(checked && whole)
+					? 1
+					: lo === 0 && hi === 2 ** 32 - 1
+						? 3
+						: lo === -(2 ** 31) && hi === 2 ** 31 - 1
+							? 4
+							: 2;
 		this.lo = lo;
 		this.hi = hi;
 		this.offset = layout.payloadOffset(type.align);

@@ -1,5 +1,5 @@
 import { DoubleFreeError, Heap, HeapCorruptionError, InvalidPointerError } from "@offheap/core";
-import { f32, f64, i64, struct, u8, u32, utf8 } from "@offheap/struct";
+import { f32, f64, i32, i64, struct, u8, u32, utf8 } from "@offheap/struct";
 import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { List } from "../src/index.ts";
@@ -179,10 +179,25 @@ describe.each([true, false])("List misuse (checked: %s)", (checked) => {
 		const big = new List(heap, i64, { checked });
 		const names = new List(heap, utf8(4), { checked });
 		expectRefused(heap, TypeError, () => big.pushBack(1 as unknown as bigint));
+		const words = new List(heap, u32, { checked });
+		const signed = new List(heap, i32, { checked });
 		if (checked) {
 			expectRefused(heap, RangeError, () => bytes.pushBack(256));
 			expectRefused(heap, TypeError, () => bytes.pushFront("1" as unknown as number));
+			for (const bad of [-1, 2 ** 32, 0.5, Number.NaN]) {
+				expectRefused(heap, RangeError, () => words.pushBack(bad));
+				expectRefused(heap, RangeError, () => words.pushFront(bad));
+			}
+			for (const bad of [2 ** 31, -(2 ** 31) - 1, 0.5])
+				expectRefused(heap, RangeError, () => signed.pushBack(bad));
 		}
+		words.pushBack(2 ** 32 - 1);
+		words.pushFront(0);
+		signed.pushBack(-(2 ** 31));
+		signed.pushFront(2 ** 31 - 1);
+		expect([...words.toArray(), ...signed.toArray()]).toEqual([0, 2 ** 32 - 1, 2 ** 31 - 1, -(2 ** 31)]);
+		words.free();
+		signed.free();
 		// A string too long is refused even unchecked; unchecked, its node is allocated and freed again.
 		expect(() => names.pushBack("far too long")).toThrow(RangeError);
 		expect(names.length).toBe(0);

@@ -64,7 +64,12 @@ export class VectorEdits<T extends Type = Type> extends VectorAccess<T> {
 			length === i32[hdr + 3] ||
 			typeof value !== "number" ||
 			mode === 0 /* PUSH_SLOW */ ||
-			(mode === 2 /* PUSH_INT */ && !(value >= this.lo && value <= this.hi && Math.floor(value) === value)) ||
+			(mode !== 1 /* PUSH_ANY */ &&
+				(mode === 3 /* PUSH_U32 */
+					? value >>> 0 !== value
+					: mode === 4 /* PUSH_I32 */
+						? (value | 0) !== value
+						: !(value >= this.lo && value <= this.hi && Math.floor(value) === value))) ||
 			hdr === 0
 		)
 			return this.pushSlow(value);

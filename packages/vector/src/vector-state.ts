@@ -35,6 +35,8 @@ const { bool: K_BOOL, other: K_OTHER } = ELEMENT_KIND;
 const PUSH_SLOW = 0;
 const PUSH_ANY = 1;
 const PUSH_INT = 2;
+const PUSH_U32 = 3;
+const PUSH_I32 = 4;
 
 /** A typed array as the hot paths index it. */
 type Indexed = { [index: number]: unknown };
@@ -89,8 +91,10 @@ export class VectorState<T extends Type = Type> {
 	/**
 	 * @internal How `push` may store a number without a closer look: not at all (`PUSH_SLOW`: bool,
 	 * bigint, aggregate), any number (`PUSH_ANY`: f32 and f64, and every kind unchecked, where a typed
-	 * array converts it), or an integer in `[lo, hi]` (`PUSH_INT`: checked integer kinds). A small integer,
-	 * so that the hot path tests one field instead of two booleans and two boxed doubles.
+	 * array converts it), or, for checked integer kinds, an integer in `[lo, hi]` (`PUSH_INT`: the 8- and
+	 * 16-bit kinds, whose bounds are small integers), a uint32 (`PUSH_U32`: `value >>> 0 === value`) or an
+	 * int32 (`PUSH_I32`: `(value | 0) === value`). A small integer, so that the hot path tests one field
+	 * instead of two booleans and reads no boxed bounds (V8 boxes numbers beyond 2^30 held in fields).
 	 */
 	readonly pushMode: number;
 	/** @internal The range of `PUSH_INT`. */
@@ -120,7 +124,15 @@ export class VectorState<T extends Type = Type> {
 		this.aggregate = typeof t.view === "function" && typeof t.cursor === "function";
 		this.poisoned = this.heap.checked;
 		const [lo, hi, whole] = elementNumberRange(this.kind);
-		this.pushMode = !this.plain ? PUSH_SLOW : checked && whole ? PUSH_INT : PUSH_ANY;
+		this.pushMode = !this.plain
+			? PUSH_SLOW
+			: !(checked && whole)
+				? PUSH_ANY
+				: lo === 0 && hi === 2 ** 32 - 1
+					? PUSH_U32
+					: lo === -(2 ** 31) && hi === 2 ** 31 - 1
+						? PUSH_I32
+						: PUSH_INT;
 		this.lo = lo;
 		this.hi = hi;
 		this.valueCheck = new ElementValueCheck(type, checked, "Vector", "element type");

@@ -153,7 +153,14 @@ describe("Vector", () => {
 		expect(() => words.push(0.5)).toThrow(RangeError);
 		expect(() => words.push(Number.NaN)).toThrow(RangeError);
 		expect(words.length).toBe(0);
-		for (const v of [floats, narrow, bytes, words]) v.free();
+		words.push(-(2 ** 31));
+		words.push(2 ** 31 - 1);
+		const unsigned = new Vector(heap, u32);
+		for (const bad of [-1, 2 ** 32, 1.5, Number.NaN]) expect(() => unsigned.push(bad)).toThrow(RangeError);
+		unsigned.push(2 ** 32 - 1);
+		unsigned.push(-0);
+		expect([...words.toArray(), ...unsigned.toArray()]).toEqual([-(2 ** 31), 2 ** 31 - 1, 2 ** 32 - 1, 0]);
+		for (const v of [floats, narrow, bytes, words, unsigned]) v.free();
 		expect(heap.check()).toBeUndefined();
 		expect(heap.stats().liveBlocks).toBe(0);
 	});
