@@ -1,6 +1,7 @@
 /**
  * Entry of the benchmark app: `node --expose-gc dist/main.js [section ...] [options]` (see `USAGE`).
- * Runs the selected sections (default: all), prints each one's Markdown to stdout, and writes
+ * Runs the selected sections (default: all), each in a child process of its own (this script again,
+ * with the internal flag `--section-child`), prints each one's Markdown to stdout, and writes
  * `results/report.md`, `results/<id>.json` and the marked parts of `docs/guides/performance.md`.
  */
 import { execFileSync } from "node:child_process";

@@ -206,11 +206,11 @@ export function benchGrowable(spec: TraceSpec, result: TraceResult, runs: number
 		},
 		{ name: "baseline (growable block)", run: () => replayBaseline(trace, trace.length), runs, warmup: 1 },
 	]);
-	for (const m of measured) {
-		result.results.push(toResult(m.name as AllocatorName, trace.length, trace, m, usage));
-	}
-	const [offheap, baseline] = result.results.slice(-2) as [ReplayResult, ReplayResult];
-	result.growableVsBaseline = offheap.opsPerSec / baseline.opsPerSec;
+	const rows = measured.map((m) => toResult(m.name as AllocatorName, trace.length, trace, m, usage));
+	result.results.push(...rows);
+	const opsPerSec = (name: AllocatorName): number =>
+		rows.find((r) => r.allocator === name)?.opsPerSec ?? Number.NaN;
+	result.growableVsBaseline = opsPerSec("offheap, growable heap") / opsPerSec("baseline (growable block)");
 }
 
 /** The Markdown of the trace replay results. */
