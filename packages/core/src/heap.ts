@@ -346,7 +346,7 @@ export class Heap implements Allocator {
 	 * import { Heap } from "@offheap/core";
 	 * const heap = new Heap();
 	 * const p = heap.calloc(10, 4);
-	 * console.log(heap.i32.subarray(p >>> 2, (p >>> 2) + 10).every((x) => x === 0)); // true
+	 * console.log(heap.u32.subarray(p >>> 2, (p >>> 2) + 10).every((x) => x === 0)); // true
 	 * ```
 	 */
 	calloc(count: number, size: number): Ptr {
@@ -561,7 +561,9 @@ export class Heap implements Allocator {
 		// Fast path: a small block goes to the cache while it has room (see W_CACHED_HEADS), untouched but
 		// for its header. One next to the top merges into it instead (freeBlock), which keeps the top low
 		// and the cache empty in a program that allocates and frees one block at a time. Everything else
-		// is in freeBlock, so that free stays small enough for V8 to inline into its callers' loops.
+		// is in freeBlock, so that free stays small enough for V8 to inline into its callers' loops. Each
+		// path counts the free itself: counting once, before the branch, and passing the used bytes on
+		// cost gcc-cc1's replay 6.6% more instructions (measured).
 		if (size < 512 && i32[W_CACHED_BLOCKS] < CACHE_LIMIT && block + size !== i32[W_TOP]) {
 			const used = i32[W_USED_BYTES] - size;
 			i32[W_USED_BYTES] = used;
@@ -706,9 +708,9 @@ export class Heap implements Allocator {
 	 * import { Heap } from "@offheap/core";
 	 * const heap = new Heap();
 	 * let p = heap.malloc(4);
-	 * heap.i32[p >>> 2] = 7;
+	 * heap.u32[p >>> 2] = 7;
 	 * p = heap.realloc(p, 4000);
-	 * console.log(heap.i32[p >>> 2], heap.stats().liveBlocks); // 7 1
+	 * console.log(heap.u32[p >>> 2], heap.stats().liveBlocks); // 7 1
 	 * ```
 	 */
 	realloc(ptr: Ptr, size: number): Ptr {
