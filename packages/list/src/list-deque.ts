@@ -72,6 +72,7 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 		if (
 			node === 0 ||
 			typeof value !== "number" ||
+			// The store modes of ElementValueCheck.storeMode, compared with literals.
 			mode === 0 ||
 			(mode !== 1 &&
 				(mode === 3
@@ -118,6 +119,7 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 		if (
 			node === 0 ||
 			typeof value !== "number" ||
+			// The store modes of ElementValueCheck.storeMode, compared with literals.
 			mode === 0 ||
 			(mode !== 1 &&
 				(mode === 3

@@ -5,7 +5,6 @@ import {
 	ElementValueCheck,
 	type ElementViewName,
 	elementKind,
-	elementNumberRange,
 	elementShift,
 	elementViewName,
 	type Type,
@@ -84,15 +83,12 @@ export class ListState<T extends Type = Type> {
 	/** @internal Whether the payload type has in-place views (struct, union, array). */
 	declare readonly aggregate: boolean;
 	/**
-	 * @internal How the push fast paths may store a number payload without a closer look: not at all (0:
-	 * bool, bigint and struct payloads), any number (1: f32 and f64, and every number payload unchecked,
-	 * where a typed array converts it), or, for checked integer kinds, an integer in `[lo, hi]` (2: the
-	 * 8- and 16-bit kinds, whose bounds are small integers), a uint32 (3: `value >>> 0 === value`) or an
-	 * int32 (4: `(value | 0) === value`). One small integer, so that the hot path tests one field and
-	 * reads no boxed bounds for 32-bit kinds (V8 boxes numbers beyond 2^30 held in fields).
+	 * @internal How the push fast paths may store a number payload without a closer look: the value
+	 * check's {@link ElementValueCheck.storeMode}, copied into a field of the list so that the hot paths
+	 * read it (and `lo`, `hi`) without a second object.
 	 */
 	declare readonly pushMode: number;
-	/** @internal The range of push mode 2. */
+	/** @internal The value check's range (store mode 2). */
 	declare readonly lo: number;
 	/** @internal */
 	declare readonly hi: number;
@@ -116,27 +112,17 @@ export class ListState<T extends Type = Type> {
 		this.kind = elementKind(type);
 		this.heapView = elementViewName(this.kind);
 		this.shift = elementShift(this.kind);
-		// Payloads that are not numbers stored as they are (bool, bigint, struct) take the slow paths.
-		const [lo, hi, whole] = elementNumberRange(this.kind);
-		this.pushMode =
-			this.kind >= ELEMENT_KIND.bool
-				? 0
-				: !(checked && whole)
-					? 1
-					: lo === 0 && hi === 2 ** 32 - 1
-						? 3
-						: lo === -(2 ** 31) && hi === 2 ** 31 - 1
-							? 4
-							: 2;
-		this.lo = lo;
-		this.hi = hi;
 		this.offset = layout.payloadOffset(type.align);
 		this.nodeBytes = this.offset + type.size;
 		this.nodeAlign = Math.max(8, type.align);
 		const t = type as unknown as { view?: unknown; cursor?: unknown };
 		this.aggregate = typeof t.view === "function" && typeof t.cursor === "function";
 		this.verify = this.heap.checked;
-		this.valueCheck = new ElementValueCheck(type, checked, "List", "payload type");
+		const valueCheck = new ElementValueCheck(type, checked, "List", "payload type");
+		this.valueCheck = valueCheck;
+		this.pushMode = valueCheck.storeMode;
+		this.lo = valueCheck.lo;
+		this.hi = valueCheck.hi;
 		const opened = (options as OpenOptions)[OPEN];
 		const spare = options.spare === undefined ? layout.SPARE_ALL : checkSpare(options.spare);
 		const address =

@@ -2,7 +2,15 @@ import type { HeapViews, Type } from "./api.ts";
 import { ELEMENT_KIND, elementKind, elementNumberRange, elementValueProblem } from "./element-kind.ts";
 import { heapViews } from "./heap-views.ts";
 
-const { f32: K_F32, bool: K_BOOL, i64: K_I64, u64: K_U64, other: K_OTHER } = ELEMENT_KIND;
+const {
+	f32: K_F32,
+	i32: K_I32,
+	u32: K_U32,
+	bool: K_BOOL,
+	i64: K_I64,
+	u64: K_U64,
+	other: K_OTHER,
+} = ELEMENT_KIND;
 
 /**
  * The error for a value that cannot be stored as an element of a scalar `kind`: a `RangeError` when it
@@ -38,6 +46,7 @@ export function elementValueError(
  * import { ElementValueCheck, f32, struct, u8 } from "@offheap/struct";
  * const bytes = new ElementValueCheck(u8, true, "Vector", "element type");
  * console.log(bytes.fits(7), bytes.fits(300)); // true false
+ * console.log(bytes.storeMode, bytes.lo, bytes.hi); // 2 0 255
  * bytes.check("push", 7); // fits: returns
  * try {
  *   bytes.check("push", 300);
@@ -63,8 +72,19 @@ export class ElementValueCheck {
 	private readonly container: string;
 	private readonly role: string;
 	private scratch: HeapViews | undefined;
-	private readonly lo: number;
-	private readonly hi: number;
+	/**
+	 * How a container's hot path may store a number without calling {@link ElementValueCheck.check}, as
+	 * one small integer that the hot path compares with literals: 0, never (bool, bigint and aggregate
+	 * types); 1, any number (f32 and f64, and every number kind unchecked, converted as its typed array
+	 * converts it); for the other kinds, checked: 2, an integer in `[lo, hi]` (the 8- and 16-bit kinds,
+	 * whose bounds V8 keeps unboxed), 3, a uint32 (`value >>> 0 === value`), 4, an int32
+	 * (`(value | 0) === value`).
+	 */
+	readonly storeMode: number;
+	/** Smallest number of the type (`-Infinity` for floats). */
+	readonly lo: number;
+	/** Largest number of the type (`Infinity` for floats). */
+	readonly hi: number;
 	private readonly whole: boolean;
 
 	/**
@@ -79,6 +99,9 @@ export class ElementValueCheck {
 		this.role = role;
 		this.scratch = undefined;
 		[this.lo, this.hi, this.whole] = elementNumberRange(this.kind);
+		const kind = this.kind;
+		this.storeMode =
+			kind >= K_BOOL ? 0 : !checked || kind <= K_F32 ? 1 : kind === K_U32 ? 3 : kind === K_I32 ? 4 : 2;
 	}
 
 	/**

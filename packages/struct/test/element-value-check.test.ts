@@ -6,9 +6,12 @@ import {
 	elementValueError,
 	f32,
 	f64,
+	i16,
+	i32,
 	i64,
 	struct,
 	u8,
+	u32,
 } from "../src/index.ts";
 
 describe("elementValueError", () => {
@@ -48,6 +51,23 @@ describe("ElementValueCheck", () => {
 		const doubles = new ElementValueCheck(f64, true, "List", "payload type");
 		expect([1.5, -Infinity, Number.NaN].map((v) => doubles.fits(v))).toEqual([true, true, false]);
 		expect(new ElementValueCheck(bool, true, "List", "payload type").fits(1)).toBe(false);
+	});
+
+	it("gives containers one store mode per type and checking, with the range it stands for", () => {
+		const Point = struct("Point", { x: f32, y: f32 });
+		const mode = (type: Parameters<typeof elementKind>[0], checked: boolean): number =>
+			new ElementValueCheck(type, checked, "Vector", "element type").storeMode;
+		expect([bool, i64, Point].map((t) => [mode(t, true), mode(t, false)])).toEqual([
+			[0, 0],
+			[0, 0],
+			[0, 0],
+		]);
+		expect([f64, f32, u8, i16, u32, i32].map((t) => mode(t, false))).toEqual([1, 1, 1, 1, 1, 1]);
+		expect([f64, f32, u8, i16, u32, i32].map((t) => mode(t, true))).toEqual([1, 1, 2, 2, 3, 4]);
+		const shorts = new ElementValueCheck(i16, true, "List", "payload type");
+		expect([shorts.lo, shorts.hi]).toEqual([-32768, 32767]);
+		const words = new ElementValueCheck(u32, true, "List", "payload type");
+		expect([words.lo, words.hi]).toEqual([0, 2 ** 32 - 1]);
 	});
 
 	it("checks integer ranges only when checked", () => {

@@ -63,11 +63,12 @@ export class VectorEdits<T extends Type = Type> extends VectorAccess<T> {
 		if (
 			length === i32[hdr + 3] ||
 			typeof value !== "number" ||
-			mode === 0 /* PUSH_SLOW */ ||
-			(mode !== 1 /* PUSH_ANY */ &&
-				(mode === 3 /* PUSH_U32 */
+			// The store modes of ElementValueCheck.storeMode, compared with literals.
+			mode === 0 ||
+			(mode !== 1 &&
+				(mode === 3
 					? value >>> 0 !== value
-					: mode === 4 /* PUSH_I32 */
+					: mode === 4
 						? (value | 0) !== value
 						: !(value >= this.lo && value <= this.hi && Math.floor(value) === value))) ||
 			hdr === 0

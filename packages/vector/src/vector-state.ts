@@ -5,7 +5,6 @@ import {
 	ElementValueCheck,
 	type ElementViewName,
 	elementKind,
-	elementNumberRange,
 	elementShift,
 	elementView,
 	elementViewName,
@@ -29,14 +28,6 @@ import { grownCapacity, resize } from "./internal/storage.ts";
 // check for initialization on every use. The hottest paths (vector-edits.ts) use literal numbers.
 const { W_CAPACITY, W_DATA, W_GROWTH, W_LENGTH, W_VERSION } = layout;
 const { bool: K_BOOL, other: K_OTHER } = ELEMENT_KIND;
-
-// Values of VectorState.pushMode; `push` (vector-edits.ts) compares with the literals, which V8 reads
-// without a load from this module's context.
-const PUSH_SLOW = 0;
-const PUSH_ANY = 1;
-const PUSH_INT = 2;
-const PUSH_U32 = 3;
-const PUSH_I32 = 4;
 
 /** A typed array as the hot paths index it. */
 type Indexed = { [index: number]: unknown };
@@ -89,15 +80,12 @@ export class VectorState<T extends Type = Type> {
 	/** @internal Whether the spare capacity is poisoned and verified (the allocator's heap is checked). */
 	readonly poisoned: boolean;
 	/**
-	 * @internal How `push` may store a number without a closer look: not at all (`PUSH_SLOW`: bool,
-	 * bigint, aggregate), any number (`PUSH_ANY`: f32 and f64, and every kind unchecked, where a typed
-	 * array converts it), or, for checked integer kinds, an integer in `[lo, hi]` (`PUSH_INT`: the 8- and
-	 * 16-bit kinds, whose bounds are small integers), a uint32 (`PUSH_U32`: `value >>> 0 === value`) or an
-	 * int32 (`PUSH_I32`: `(value | 0) === value`). A small integer, so that the hot path tests one field
-	 * instead of two booleans and reads no boxed bounds (V8 boxes numbers beyond 2^30 held in fields).
+	 * @internal How `push` may store a number without a closer look: the value check's
+	 * {@link ElementValueCheck.storeMode}, copied into a field of the vector so that the hot path reads
+	 * it (and `lo`, `hi`) without a second object.
 	 */
 	readonly pushMode: number;
-	/** @internal The range of `PUSH_INT`. */
+	/** @internal The value check's range (store mode 2). */
 	readonly lo: number;
 	/** @internal */
 	readonly hi: number;
@@ -123,19 +111,11 @@ export class VectorState<T extends Type = Type> {
 		const t = type as unknown as { view?: unknown; cursor?: unknown };
 		this.aggregate = typeof t.view === "function" && typeof t.cursor === "function";
 		this.poisoned = this.heap.checked;
-		const [lo, hi, whole] = elementNumberRange(this.kind);
-		this.pushMode = !this.plain
-			? PUSH_SLOW
-			: !(checked && whole)
-				? PUSH_ANY
-				: lo === 0 && hi === 2 ** 32 - 1
-					? PUSH_U32
-					: lo === -(2 ** 31) && hi === 2 ** 31 - 1
-						? PUSH_I32
-						: PUSH_INT;
-		this.lo = lo;
-		this.hi = hi;
-		this.valueCheck = new ElementValueCheck(type, checked, "Vector", "element type");
+		const valueCheck = new ElementValueCheck(type, checked, "Vector", "element type");
+		this.valueCheck = valueCheck;
+		this.pushMode = valueCheck.storeMode;
+		this.lo = valueCheck.lo;
+		this.hi = valueCheck.hi;
 		const opened = (options as OpenOptions)[OPEN];
 		let address: number;
 		if (opened !== undefined) address = openHeader(this.heap, opened, type);
