@@ -5,6 +5,7 @@
  */
 import { Heap } from "@offheap/core";
 import { MemPool } from "@thi.ng/malloc";
+import { fillIn } from "./format.ts";
 import { CHUNK, OFFHEAP_OPTIONS, THING_POOL_BYTES } from "./replay.ts";
 
 export interface MicroRun {
@@ -25,9 +26,9 @@ function tagOf(k: number): number {
 	return (k & 127) | 128;
 }
 
-/** The error a kernel throws; `#` in `what` stands for `a`, and a second `#` for `b` (see replay.ts's `fail`). */
-function broken(kind: string, what: string, a = 0, b = 0): Error {
-	return new Error(`${kind}: ${what.replace("#", String(a)).replace("#", String(b))}`);
+/** The error a kernel throws; each `#` in `what` stands for the next of `values` (see `fillIn`). */
+function broken(kind: string, what: string, ...values: readonly number[]): Error {
+	return new Error(`${kind}: ${fillIn(what, ...values)}`);
 }
 
 /** Shared by the baseline kernels: a freed slot holds this instead of a block, keeping the array monomorphic. */

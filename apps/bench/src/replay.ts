@@ -13,6 +13,7 @@
  */
 import { Heap, type HeapOptions } from "@offheap/core";
 import { MemPool } from "@thi.ng/malloc";
+import { fillIn } from "./format.ts";
 import * as stamps from "./stamp.ts";
 import type { Trace } from "./trace-parser.ts";
 import * as traceOps from "./trace-parser.ts";
@@ -62,15 +63,9 @@ export const GROWABLE_OPTIONS: HeapOptions = { initialBytes: 1 << 20, maxBytes: 
 /** Operations per call of a replay loop. */
 export const CHUNK = 65536;
 
-/**
- * The error a kernel throws when a check fails; `#` in `what` stands for `value`. The message is built
- * here, not at the call site: a template literal in a kernel's loop slowed every kernel's loop by about
- * half (measured on the sqlite3 replay), failure or not.
- */
+/** The error a kernel throws when a check fails; `#` in `what` stands for `value` (see `fillIn`). */
 function fail(kind: string, trace: Trace, i: number, what: string, value = 0): Error {
-	return new Error(
-		`${kind} replay of ${trace.name}: ${what.replace("#", String(value))} at operation ${i + 1}`,
-	);
+	return new Error(`${kind} replay of ${trace.name}: ${fillIn(what, value)} at operation ${i + 1}`);
 }
 
 /** Replays the first `ops` operations of `trace` on a fresh offheap `Heap` made with `options`. */
