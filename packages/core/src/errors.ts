@@ -127,11 +127,18 @@ export class InvalidPointerError extends OffheapError {
  */
 export class HeapCorruptionError extends OffheapError {
 	override readonly name: string = "HeapCorruptionError";
-	/** Address of the first block found to be bad, or -1 when the problem is in the control block. */
+	/**
+	 * Address of the first block found to be bad, `0` when the NULL guard (the first 256 bytes, which
+	 * hold no state) was written, or -1 when the problem is in the control block.
+	 */
 	readonly block: number;
 	constructor(block: number, detail: string) {
 		super(
-			block >= 0 ? `heap corrupted at block ${hex(block)}: ${detail}` : `heap corrupted: ${detail}`,
+			block > 0
+				? `heap corrupted at block ${hex(block)}: ${detail}`
+				: block === 0
+					? `heap corrupted at NULL: ${detail}`
+					: `heap corrupted: ${detail}`,
 			"ERR_HEAP_CORRUPTION",
 		);
 		this.block = block;

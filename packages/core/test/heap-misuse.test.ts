@@ -1,6 +1,12 @@
 import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
-import { DoubleFreeError, Heap, InvalidPointerError, OffheapError } from "../src/index.ts";
+import {
+	DoubleFreeError,
+	Heap,
+	HeapCorruptionError,
+	InvalidPointerError,
+	OffheapError,
+} from "../src/index.ts";
 
 /** A heap with a few live and free blocks around, so that misuse has neighbours to damage. */
 function busyHeap(): { heap: Heap; live: number[]; freed: number[] } {
@@ -113,5 +119,90 @@ describe("bad sizes and alignments", () => {
 		expectRefused(heap, RangeError, () => heap.calloc(1.5, 8));
 		expectRefused(heap, RangeError, () => heap.calloc(8, -1));
 		expectRefused(heap, RangeError, () => heap.alloc(Number.NaN));
+	});
+});
+
+describe("the NULL guard", () => {
+	/** What a program does when it writes a 64-byte struct through a failed malloc's 0. */
+	function writeThroughNull(heap: Heap, bytes = 64): void {
+		for (let i = 0; i < bytes; i++) heap.u8[i] = 0x41 + (i % 26);
+	}
+
+	it("keeps every allocator word out of the first 256 bytes", () => {
+		const heap = new Heap();
+		const before = heap.u8.slice(0, 256);
+		const p = heap.malloc(100);
+		heap.free(heap.malloc(24));
+		heap.realloc(p, 4000);
+		expect([...heap.u8.slice(0, 256)]).toEqual([...before]);
+		expect(before.every((byte) => byte === 0)).toBe(true);
+	});
+
+	it("lets writes through NULL change nothing the allocator does", () => {
+		const heap = new Heap({ maxBytes: 1 << 22 });
+		const twin = new Heap({ maxBytes: 1 << 22 });
+		writeThroughNull(heap, 256);
+		const got: number[] = [];
+		const want: number[] = [];
+		for (let i = 0; i < 200; i++) {
+			const size = 8 + ((i * 37) % 300);
+			got.push(heap.malloc(size));
+			want.push(twin.malloc(size));
+			if (i % 3 === 0) {
+				heap.free(got[i - 1] ?? 0);
+				twin.free(want[i - 1] ?? 0);
+			}
+		}
+		expect(got).toEqual(want);
+		expect(Math.min(...got.filter((p) => p !== 0))).toBeGreaterThan(256);
+		expect(heap.stats()).toEqual(twin.stats());
+	});
+
+	it("is reported by check() as a write through NULL, naming the first byte written", () => {
+		const heap = new Heap();
+		heap.malloc(16);
+		heap.u8[0x1c] = 0x08;
+		expect(() => heap.check()).toThrow(HeapCorruptionError);
+		expect(() => heap.check()).toThrow(
+			"heap corrupted at NULL: NULL guard [0x0000, 0x0100) was written: byte 0x001c is 0x08; " +
+				"something wrote through a NULL pointer (a failed malloc's 0) or a small offset of it",
+		);
+		try {
+			heap.check();
+		} catch (error) {
+			expect((error as HeapCorruptionError).block).toBe(0);
+		}
+		heap.u8[0x1c] = 0;
+		heap.check();
+	});
+
+	it("is verified by a checked heap on every call, before the call changes anything", () => {
+		const heap = new Heap({ checked: { stacks: false } });
+		const p = heap.malloc(16);
+		writeThroughNull(heap, 8);
+		const bytes = heap.u8.slice();
+		const stats = heap.stats();
+		for (const call of [
+			() => heap.malloc(8),
+			() => heap.calloc(2, 8),
+			() => heap.realloc(p, 64),
+			() => heap.free(p),
+			() => heap.usableSize(p),
+		]) {
+			expect(call).toThrow(/heap corrupted at NULL: NULL guard/);
+		}
+		expect(heap.stats()).toEqual(stats);
+		expect(heap.u8).toEqual(bytes);
+		heap.u8.fill(0, 0, 8);
+		heap.free(p);
+		heap.check();
+	});
+
+	it("is cleared in a caller's buffer, which may hold anything", () => {
+		const buffer = new ArrayBuffer(1 << 16);
+		new Uint8Array(buffer).fill(0xee);
+		const heap = new Heap({ buffer });
+		heap.check();
+		expect(heap.u8.slice(0, 256).every((byte) => byte === 0)).toBe(true);
 	});
 });

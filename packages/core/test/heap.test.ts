@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Heap, HeapCorruptionError, OutOfMemoryError } from "../src/index.ts";
 
+/** u32 index of the control block: it starts after the 256-byte NULL guard. */
+const CONTROL = 64;
+
 function xorshift(seed: number): () => number {
 	let s = seed | 0 || 1;
 	return () => {
@@ -375,8 +378,8 @@ describe("Heap.free", () => {
 
 	it("keeps the 64-bit operation counters exact across 2^32", () => {
 		const heap = new Heap();
-		heap.u32[14] = 0xffffffff; // the low word of the allocation counter
-		heap.u32[16] = 0xffffffff; // and of the free counter
+		heap.u32[CONTROL + 14] = 0xffffffff; // the low word of the allocation counter
+		heap.u32[CONTROL + 16] = 0xffffffff; // and of the free counter
 		heap.free(heap.malloc(8));
 		expect(heap.stats().allocations).toBe(2 ** 32);
 		expect(heap.stats().frees).toBe(2 ** 32);
@@ -711,7 +714,7 @@ describe("Heap.check", () => {
 		expect(() => heap.check()).toThrow(HeapCorruptionError);
 		const other = new Heap();
 		other.malloc(100);
-		other.u32[7] += 8; // the used-bytes counter
+		other.u32[CONTROL + 7] += 8; // the used-bytes counter
 		expect(() => other.check()).toThrow(/used-bytes counter/);
 	});
 
@@ -723,9 +726,9 @@ describe("Heap.check", () => {
 		heap.free(a);
 		heap.free(b); // cached
 		heap.check();
-		heap.u32[13] += 1; // the cached-block counter
+		heap.u32[CONTROL + 13] += 1; // the cached-block counter
 		expect(() => heap.check()).toThrow(/cached-block counter/);
-		heap.u32[13] -= 1;
+		heap.u32[CONTROL + 13] -= 1;
 		heap.u32[(b - 4) >>> 2] &= ~4; // b no longer marked cached, yet its cache list names it
 		expect(() => heap.check()).toThrow(HeapCorruptionError);
 	});

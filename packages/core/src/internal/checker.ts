@@ -2,6 +2,7 @@ import type { CheckedOptions, LeakGroup, Ptr } from "../api.ts";
 import { CallSites } from "../call-sites.ts";
 import { DoubleFreeError, HeapCorruptionError, hex, InvalidPointerError } from "../errors.ts";
 import type { Heap } from "../heap.ts";
+import { checkNullGuard } from "./inspect.ts";
 import { MAX_HEAP_BYTES } from "./layout.ts";
 import { rejectCount, rejectSize } from "./validate.ts";
 
@@ -56,6 +57,7 @@ export class Checker {
 	}
 
 	malloc(size: number, align?: number): Ptr {
+		checkNullGuard(this.heap.u32);
 		if (size >>> 0 !== size || size > MAX_HEAP_BYTES) return rejectSize("malloc", size);
 		const a = align === undefined || align <= 8 ? 8 : align;
 		const front = Math.max(FRONT, a);
@@ -82,6 +84,7 @@ export class Checker {
 	}
 
 	calloc(count: number, size: number): Ptr {
+		checkNullGuard(this.heap.u32);
 		if (count >>> 0 !== count) return rejectCount("calloc", count);
 		if (size >>> 0 !== size) return rejectSize("calloc", size);
 		const total = count * size;
@@ -94,6 +97,7 @@ export class Checker {
 	/** Always moves the block, so that a use of the old pointer after realloc is caught. */
 	realloc(ptr: Ptr, size: number): Ptr {
 		if (ptr === 0) return this.malloc(size);
+		checkNullGuard(this.heap.u32);
 		this.validate("realloc", ptr);
 		if (size >>> 0 !== size || size > MAX_HEAP_BYTES) return rejectSize("realloc", size);
 		const old = this.heap.u32[(ptr - 32) >>> 2] as number;
@@ -106,11 +110,13 @@ export class Checker {
 
 	free(ptr: Ptr): void {
 		if (ptr === 0) return;
+		checkNullGuard(this.heap.u32);
 		this.validate("free", ptr);
 		this.release(ptr);
 	}
 
 	usableSize(ptr: Ptr): number {
+		checkNullGuard(this.heap.u32);
 		this.validate("usableSize", ptr);
 		return this.heap.u32[(ptr - 32) >>> 2] as number;
 	}

@@ -11,6 +11,7 @@ import {
 	LAYOUT_VERSION,
 	MAGIC,
 	MIN_BLOCK,
+	NULL_GUARD,
 	PREV_FREE,
 	readCounter,
 	SL_COUNT,
@@ -99,11 +100,36 @@ function popcount(x: number): number {
 	return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
+/**
+ * Throws when a byte of the NULL guard `[0, 256)` is not zero: something wrote through a NULL pointer
+ * (a failed `malloc`'s `0`) or a small offset of it. The allocator never reads the guard, so such a
+ * write changed nothing it does; this only reports it.
+ * @internal
+ */
+export function checkNullGuard(u32: Uint32Array): void {
+	for (let i = 0; i < NULL_GUARD >>> 2; i++) {
+		const word = u32[i] as number;
+		if (word !== 0) {
+			const byte = i * 4 + ((31 - Math.clz32(word & -word)) >>> 3);
+			throw new HeapCorruptionError(
+				0,
+				`NULL guard [0x0000, ${hex(NULL_GUARD)}) was written: byte ${hex(byte)} is ${hex8(new Uint8Array(u32.buffer, u32.byteOffset + byte, 1)[0] as number)}; ` +
+					"something wrote through a NULL pointer (a failed malloc's 0) or a small offset of it",
+			);
+		}
+	}
+}
+
+function hex8(byte: number): string {
+	return `0x${byte.toString(16).padStart(2, "0")}`;
+}
+
 /** @internal */
 export function checkHeap(u32: Uint32Array, arenaEnd: number): void {
 	const fail = (block: number, detail: string): never => {
 		throw new HeapCorruptionError(block, detail);
 	};
+	checkNullGuard(u32);
 	if (u32[W_MAGIC] !== MAGIC || u32[W_VERSION] !== LAYOUT_VERSION)
 		fail(-1, "bad magic number or layout version");
 	const heapBytes = u32[W_HEAP_BYTES] as number;
@@ -253,7 +279,8 @@ export function dumpHeap(u32: Uint32Array, arenaEnd: number): string {
 	const lines = [
 		`heap ${s.heapBytes} B (budget ${s.maxBytes} B): ${s.usedBytes} B in ${s.liveBlocks} live blocks, ` +
 			`${s.freeBytes} B in ${s.freeBlocks} free blocks, ${s.metadataBytes} B of metadata`,
-		`[${at(0)} -> ${at(FIRST_BLOCK)}) allocator control block ${FIRST_BLOCK} B`,
+		`[${at(0)} -> ${at(NULL_GUARD)}) NULL guard ${NULL_GUARD} B`,
+		`[${at(NULL_GUARD)} -> ${at(FIRST_BLOCK)}) allocator control block ${FIRST_BLOCK - NULL_GUARD} B`,
 	];
 	let block = FIRST_BLOCK;
 	while (block < arenaEnd) {

@@ -1,14 +1,17 @@
 /**
  * The byte layout of a heap, shared by the allocator, the inspector and `Heap.open`.
  *
- * Everything the allocator knows lives in the buffer: a control block at offset 0, the blocks, and a
- * block-start bitmap at the end of the buffer. Blocks start at addresses ≡ 4 (mod 8) so that their
+ * Everything the allocator knows lives in the buffer: a control block after the NULL guard, the blocks,
+ * and a block-start bitmap at the end of the buffer. Blocks start at addresses ≡ 4 (mod 8) so that their
  * payload, after a 4-byte header, is 8-aligned.
  *
  * ```
- * 0                 FIRST_BLOCK                                  arenaEnd          heapBytes
- * | control block   | block | block | free | block | ... | top    | start bitmap     |
+ * 0            256              FIRST_BLOCK                                  arenaEnd       heapBytes
+ * | NULL guard | control block  | block | block | free | block | ... | top    | start bitmap  |
  * ```
+ *
+ * The NULL guard holds no state and stays zero: a struct written through a failed `malloc`'s `0` (or a
+ * small offset of it) lands there and cannot change what the allocator does; `check()` reports it.
  *
  * Block header (u32): size in bytes (header included, multiple of 8) | FREE | PREV_FREE.
  * A free block also holds `next` and `prev` list links after its header and its size in its last
@@ -22,7 +25,7 @@
 
 /** "OFHP" in little-endian. */
 export const MAGIC = 0x5048464f;
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 export const FREE = 1;
 export const PREV_FREE = 2;
@@ -49,43 +52,48 @@ export const BIN_COUNT: number = FL_COUNT * SL_COUNT;
 /** Sizes below this map linearly into first-level class 0. */
 export const SMALL_LIMIT = 256;
 
+/** Bytes at the start of every heap that hold no allocator state and stay zero (the NULL guard). */
+export const NULL_GUARD = 256;
+/** u32 word index of the control block, just after the NULL guard. */
+const C: number = NULL_GUARD / 4;
+
 // Control block, as u32 word indices.
-export const W_MAGIC = 0;
-export const W_VERSION = 1;
+export const W_MAGIC: number = C;
+export const W_VERSION: number = C + 1;
 /** Bytes of the buffer the heap uses (the buffer may be longer). */
-export const W_HEAP_BYTES = 2;
+export const W_HEAP_BYTES: number = C + 2;
 /** Largest `heapBytes` the heap may grow to. */
-export const W_MAX_BYTES = 3;
+export const W_MAX_BYTES: number = C + 3;
 /** End of the block area; the start bitmap begins here. */
-export const W_ARENA_END = 4;
+export const W_ARENA_END: number = C + 4;
 /** Start of the top block; equal to arenaEnd when the top is empty. */
-export const W_TOP = 5;
+export const W_TOP: number = C + 5;
 /** Every byte at or above max(dirtyEnd, top + 4) and below arenaEnd is known to be zero. */
-export const W_DIRTY_END = 6;
+export const W_DIRTY_END: number = C + 6;
 /** Sum of the sizes of live blocks, headers included. */
-export const W_USED_BYTES = 7;
+export const W_USED_BYTES: number = C + 7;
 /** Number of free blocks in the size classes (the top is not counted here). */
-export const W_BINNED_BLOCKS = 8;
-export const W_PEAK_USED = 9;
+export const W_BINNED_BLOCKS: number = C + 8;
+export const W_PEAK_USED: number = C + 9;
 /** Bitmap of first-level classes that have a non-empty second-level class. */
-export const W_FL_MAP = 10;
+export const W_FL_MAP: number = C + 10;
 /** Growth factor × 256. */
-export const W_GROWTH = 11;
+export const W_GROWTH: number = C + 11;
 /** End of the highest block ever handed out. */
-export const W_HIGH_WATER = 12;
+export const W_HIGH_WATER: number = C + 12;
 /** Number of cached blocks (see {@link W_CACHED_HEADS}). */
-export const W_CACHED_BLOCKS = 13;
+export const W_CACHED_BLOCKS: number = C + 13;
 // 64-bit counters as pairs of u32 words (low, then high), so they never wrap.
-export const W_ALLOCATIONS = 14;
-export const W_FREES = 16;
-export const W_REALLOCATIONS = 18;
+export const W_ALLOCATIONS: number = C + 14;
+export const W_FREES: number = C + 16;
+export const W_REALLOCATIONS: number = C + 18;
 
 /** Reads the 64-bit counter at word `index` (exact up to 2^53). */
 export function readCounter(u32: Uint32Array, index: number): number {
 	return (u32[index] as number) + (u32[index + 1] as number) * 4294967296;
 }
 /** One u32 per first-level class: bitmap of its non-empty second-level classes. */
-export const W_SL_MAPS = 20;
+export const W_SL_MAPS: number = C + 20;
 /** One u32 per size class: the first free block of the class, or 0. */
 export const W_HEADS: number = W_SL_MAPS + FL_COUNT;
 /**

@@ -192,7 +192,7 @@ export function validateOpen(
 	if (buffer.byteLength < MIN_HEAP_BYTES) {
 		throw new HeapCorruptionError(-1, `a buffer of ${buffer.byteLength} B is too small to hold a heap`);
 	}
-	const control = new Uint32Array(buffer, 0, 16);
+	const control = new Uint32Array(buffer, 0, W_GROWTH + 1);
 	if (control[W_MAGIC] !== MAGIC)
 		throw new HeapCorruptionError(-1, "the buffer does not start with a heap's magic number");
 	if (control[W_VERSION] !== LAYOUT_VERSION) {
