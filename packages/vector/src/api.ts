@@ -82,7 +82,7 @@ export interface VectorAccessOptions {
 	/**
 	 * Development checks. When on, element values are checked against the element type before anything
 	 * is written (integer ranges, number/boolean/bigint), and every struct view, typed array and iterator
-	 * taken from the vector throws `InvalidPointerError` when used after the vector's storage moved or the
+	 * taken from the vector throws `InvalidPointerError` when used after the vector's storage moved or shrank or the
 	 * vector was freed (the typed array is then a Proxy). When off, views are plain and do no work, and
 	 * values are converted as a typed array converts them (struct types still refuse some values, such
 	 * as a string too long for its `utf8(n)`, and may then leave the element partly written). Index

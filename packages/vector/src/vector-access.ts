@@ -111,7 +111,7 @@ export class VectorAccess<T extends Type = Type> extends VectorState<T> {
 	 * per call; see {@link VectorAccess.cursor} for loops), for other types the value, as {@link VectorAccess.get}.
 	 *
 	 * A view keeps the element's address. In checked mode it throws `InvalidPointerError` when used after
-	 * the vector's storage moved or the vector was freed; unchecked, it then reads whatever is there.
+	 * the vector's storage moved or shrank or the vector was freed; unchecked, it then reads whatever is there.
 	 * @throws RangeError naming the index and the length when `index` is out of bounds.
 	 * @example
 	 * ```ts
@@ -142,7 +142,7 @@ export class VectorAccess<T extends Type = Type> extends VectorState<T> {
 	/**
 	 * The vector's one cursor (a struct, union or array view), moved to the element at `index`: the same
 	 * object on every call, so loops allocate nothing. Take what you need from it before the next call.
-	 * In checked mode it throws `InvalidPointerError` when used after the storage moved, until the next
+	 * In checked mode it throws `InvalidPointerError` when used after the storage moved or shrank, until the next
 	 * call of `cursor` moves it again.
 	 * @throws TypeError for scalar or utf8 elements; RangeError naming the index and the length when
 	 * `index` is out of bounds.
@@ -180,7 +180,7 @@ export class VectorAccess<T extends Type = Type> extends VectorState<T> {
 	/**
 	 * The elements of a scalar vector as one typed array over the heap (no copy): reads and writes go
 	 * straight to the vector. It covers the elements present when it was taken, and is valid until the
-	 * storage moves (see {@link Vector.version}) or the heap replaces its buffer on growth.
+	 * storage moves or shrinks (see {@link Vector.version}) or the heap replaces its buffer on growth.
 	 *
 	 * Checked (the default), it is a Proxy that throws `InvalidPointerError` on any use after that;
 	 * being a Proxy, it is not accepted where a real typed array is required (`ArrayBuffer.isView`,
@@ -244,7 +244,7 @@ export class VectorAccess<T extends Type = Type> extends VectorState<T> {
 	/**
 	 * Iterates over the elements as {@link VectorAccess.at} returns them (views for struct elements). The
 	 * iterator reads the length at every step; it throws `InvalidPointerError` when used after the
-	 * storage moved or the vector was freed (so `for (const x of v) v.push(x)` fails instead of reading
+	 * storage moved or shrank or the vector was freed (so `for (const x of v) v.push(x)` fails instead of reading
 	 * freed memory).
 	 * @example
 	 * ```ts

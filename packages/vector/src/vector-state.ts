@@ -147,9 +147,9 @@ export class VectorState<T extends Type = Type> {
 
 	/**
 	 * The storage generation: it changes whenever the elements move to another address (growth that
-	 * could not happen in place, {@link Vector.shrinkToFit}, storage freed). A typed array or address
-	 * taken at one version is valid while the version stays the same and the heap's buffer is the
-	 * same. 0 once freed.
+	 * could not happen in place) or the storage shrinks or is freed ({@link Vector.shrinkToFit}, in place
+	 * or not). Growth in place keeps it. A typed array, view or address taken at one version is valid
+	 * while the version stays the same and the heap's buffer is the same. 0 once freed.
 	 */
 	get version(): number {
 		return this.hdr === 0 ? 0 : (this.heap.u32[this.hdr + W_VERSION] as number);

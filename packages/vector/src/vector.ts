@@ -134,7 +134,10 @@ export class Vector<T extends Type = Type> extends VectorEdits<T> implements Dis
 
 	/**
 	 * Gives back the capacity beyond the length: the storage shrinks in place (and is freed when the
-	 * vector is empty). Keeps the storage as it is when the allocator cannot shrink it.
+	 * vector is empty). Keeps the storage as it is when the allocator cannot shrink it. When the capacity
+	 * goes down, the {@link Vector.version} changes: typed arrays, views and iterators taken before are
+	 * stale (checked ones throw `InvalidPointerError`), since the tail they may cover is no longer the
+	 * vector's.
 	 * @example
 	 * ```ts
 	 * import { Heap } from "@offheap/core";

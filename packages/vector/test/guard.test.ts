@@ -34,7 +34,7 @@ describe("stale views", () => {
 		const version = v.version;
 		v.push({ x: 3, y: 4 }); // moves
 		expect(v.version).toBe(version + 1);
-		expectStale(() => view.x, "the vector's storage moved");
+		expectStale(() => view.x, "the vector's storage was moved or shrunk");
 		expectStale(() => {
 			view.y = 5;
 		}, "stale view of the storage");
@@ -61,7 +61,7 @@ describe("stale views", () => {
 		const { v } = pinned(heap, true);
 		const c = v.cursor(0);
 		v.push({ x: 0, y: 0 });
-		expectStale(() => c.x, "the vector's storage moved");
+		expectStale(() => c.x, "the vector's storage was moved or shrunk");
 		expect(v.cursor(0).x).toBe(1);
 		expect(c.x).toBe(1); // the same cursor, moved again
 		v.free();
@@ -77,6 +77,43 @@ describe("stale views", () => {
 		v.free();
 		expectStale(() => view.x, "the vector was freed");
 		expectStale(() => it.next(), "the vector was freed");
+	});
+
+	it("detects typed arrays, views and iterators taken before shrinkToFit gave the tail back in place", () => {
+		const heap = new Heap();
+		const v = new Vector(heap, f64, { capacity: 64 });
+		v.pushMany(Array.from({ length: 40 }, (_, i) => i));
+		const points = new Vector(heap, Vec2, { capacity: 64 });
+		for (let i = 0; i < 40; i++) points.push({ x: i, y: i });
+		const a = v.asTypedArray();
+		const view = points.at(39);
+		const cursor = points.cursor(39);
+		const it = v.values();
+		it.next();
+		const data = v.dataAddress;
+		const version = v.version;
+		v.truncate(2);
+		points.truncate(2);
+		v.shrinkToFit();
+		points.shrinkToFit();
+		expect(v.dataAddress).toBe(data); // shrunk in place: the tail went back to the heap
+		expect(v.capacity).toBeLessThan(40);
+		expect(v.version).toBe(version + 1);
+		expectStale(() => {
+			a[39] = 1; // would write into memory the heap may already have handed out
+		}, "the vector's storage was moved or shrunk (version 0 when the view was taken, 1 now)");
+		expectStale(() => view.x, "the vector's storage was moved or shrunk");
+		expectStale(() => {
+			cursor.x = 1;
+		}, "the vector's storage was moved or shrunk");
+		expectStale(
+			() => it.next(),
+			"the vector's storage was moved or shrunk (version 0 when iteration began, 1 now)",
+		);
+		expect(v.asTypedArray()[1]).toBe(1); // taken again, fine
+		heap.check();
+		v.free();
+		points.free();
 	});
 
 	it("lets unchecked views read wherever they point, at no cost", () => {
@@ -103,10 +140,10 @@ describe("stale views", () => {
 		a[0] = 10;
 		expect(v.get(0)).toBe(10);
 		v.push(9); // moves
-		expectStale(() => a[0], "the vector's storage moved");
+		expectStale(() => a[0], "the vector's storage was moved or shrunk");
 		expectStale(() => {
 			a[1] = 0;
-		}, "the vector's storage moved");
+		}, "the vector's storage was moved or shrunk");
 		expectStale(() => a.length, "stale view");
 		expectStale(() => a.reduce((s, x) => s + x, 0), "stale view");
 		expectStale(() => Object.keys(a), "stale view");
@@ -153,7 +190,7 @@ describe("stale views", () => {
 		const pin = heap.malloc(8);
 		expectStale(() => {
 			for (const x of v) v.push(x);
-		}, "the vector's storage moved (version 0 when iteration began, 1 now)");
+		}, "the vector's storage was moved or shrunk (version 0 when iteration began, 1 now)");
 		heap.free(pin);
 		v.free();
 	});

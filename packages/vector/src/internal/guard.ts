@@ -19,11 +19,11 @@ export interface GuardOwner {
 
 function staleDetail(owner: GuardOwner, version: number): string {
 	if (owner.address === 0) return "the vector was freed";
-	return `the vector's storage moved (version ${version} when the view was taken, ${owner.version} now)`;
+	return `the vector's storage was moved or shrunk (version ${version} when the view was taken, ${owner.version} now)`;
 }
 
 /**
- * Heap views that refuse to serve a view whose vector's storage moved (or was freed) since
+ * Heap views that refuse to serve a view whose vector's storage moved, shrank or was freed since
  * `version`. `version` and `data` are updated when the guard is reused for a cursor.
  */
 export class StorageGuard implements HeapViews {
@@ -84,7 +84,7 @@ export class StorageGuard implements HeapViews {
 
 /**
  * A Proxy of `array` (a subarray of the heap over the vector's elements) that throws
- * `InvalidPointerError` on any use once the vector's storage moved, the vector was freed, or the heap
+ * `InvalidPointerError` on any use once the vector's storage moved or shrank, the vector was freed, or the heap
  * replaced its buffer (which detaches every typed array over the old one).
  */
 export function guardArray<A extends ArrayBufferView>(

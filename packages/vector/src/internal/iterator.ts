@@ -1,6 +1,6 @@
 /**
  * The iterator of a vector: it reads the length on every step (so it sees pushes and pops), and
- * throws once the vector's storage moved or the vector was freed after it was created.
+ * throws once the vector's storage moved or shrank, or the vector was freed, after it was created.
  * @internal
  */
 import type { GuardOwner } from "./guard.ts";
@@ -45,7 +45,7 @@ export class VectorIterator<V> implements IterableIterator<V> {
 			this.data,
 			vector.address === 0
 				? "the vector was freed"
-				: `the vector's storage moved (version ${this.version} when iteration began, ${vector.version} now)`,
+				: `the vector's storage was moved or shrunk (version ${this.version} when iteration began, ${vector.version} now)`,
 		);
 	}
 }

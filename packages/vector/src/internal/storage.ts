@@ -29,7 +29,7 @@ export function grownCapacity(capacity: number, needed: number, factor: number, 
 
 /**
  * Gives the vector whose header is the u32 word `hdr` storage for `capacity` elements (at least its
- * length), in place when the allocator can. A moved block bumps the version. Returns false, having
+ * length), in place when the allocator can. A moved or shrunk block bumps the version. Returns false, having
  * changed nothing, when the allocator cannot provide the block.
  */
 export function resize(
@@ -66,9 +66,13 @@ export function resize(
 	u32 = heap.u32;
 	const usable =
 		moved === 0 ? 0 : Math.min(maxCapacity(size), Math.floor(allocator.usableSize(moved) / size));
-	// Nothing can point into storage that did not exist, so the first allocation is not a move.
-	if (moved !== data && data !== 0) u32[hdr + W_VERSION] = ((u32[hdr + W_VERSION] as number) + 1) >>> 0;
+	// Nothing can point into storage that did not exist, so the first allocation is not a move. Storage
+	// that moved, was freed or shrank in place (its tail went back to the allocator) invalidates every
+	// view taken before: a typed array over the old tail would write into memory the heap hands out again.
+	const grown = Math.max(usable, capacity);
+	if (data !== 0 && (moved !== data || grown < (u32[hdr + W_CAPACITY] as number)))
+		u32[hdr + W_VERSION] = ((u32[hdr + W_VERSION] as number) + 1) >>> 0;
 	u32[hdr + W_DATA] = moved;
-	u32[hdr + W_CAPACITY] = Math.max(usable, capacity);
+	u32[hdr + W_CAPACITY] = grown;
 	return true;
 }
