@@ -393,8 +393,7 @@ export class Heap implements Allocator {
 				if (flMap === 0) {
 					// Cached blocks may merge into a block that fits: settle them before carving the top.
 					if (i32[W_CACHED_BLOCKS] === 0) return this.allocTop(bytes);
-					this.settleCache();
-					return this.allocBlock(bytes);
+					return this.settleFor(bytes) < 0 ? 0 : this.allocBlock(bytes);
 				}
 				fl = ctz(flMap);
 				slMap = i32[W_SL_MAPS + fl];
@@ -461,7 +460,8 @@ export class Heap implements Allocator {
 		let fromTop = false;
 		let bin = this.firstFit(total);
 		if (bin < 0 && i32[W_CACHED_BLOCKS] !== 0) {
-			this.settleCache();
+			if (this.settleFor(total) < 0) return 0;
+			i32 = this.i32;
 			bin = this.firstFit(total);
 		}
 		if (bin >= 0) {
@@ -693,6 +693,58 @@ export class Heap implements Allocator {
 		i32[W_CACHED_BLOCKS] = 0;
 	}
 
+	/**
+	 * Settles the cache for a request of `bytes` that no size class holds, but only when settling lets
+	 * the request succeed, so that a failing malloc changes nothing (cold path). Settling merges every
+	 * maximal run of free and cached blocks into one block; the runs are measured first, without a
+	 * write (bounded: each of at most CACHE_LIMIT cached blocks walks its run). When the largest run that
+	 * settling makes holds `bytes`, that block is put first in its size class, where the caller's search
+	 * finds it (a block is found by its class, and a class holds blocks a little smaller than its
+	 * largest). Otherwise the top must hold the request once the run that ends at it has merged into it:
+	 * the heap grows first when it must, and nothing is settled when it cannot.
+	 * @returns the block settling made for the request, 0 when the top now holds it, -1 when nothing
+	 * can (the heap is unchanged).
+	 */
+	private settleFor(bytes: number): number {
+		const i32 = this.i32;
+		const arenaEnd = this.arenaEnd;
+		const top = i32[W_TOP];
+		let best = 0;
+		let bestStart = 0;
+		let topStart = top;
+		for (let bin = MIN_BLOCK >>> 3; bin < 512 >>> 3; bin++) {
+			for (let cached = i32[W_CACHED_HEADS + bin]; cached !== 0; cached = i32[(cached + 4) >>> 2]) {
+				const header = i32[cached >>> 2];
+				// A run starts at a free left neighbour (PREV_FREE and its boundary tag) or at a cached block;
+				// every run is measured from its leftmost cached block, among others.
+				const start = (header & PREV_FREE) !== 0 ? cached - i32[(cached - 4) >>> 2] : cached;
+				let end = cached + (header & SIZE_MASK);
+				while (end !== top && end < arenaEnd) {
+					const next = i32[end >>> 2];
+					if ((next & (FREE | CACHED)) === 0) break;
+					end += next & SIZE_MASK;
+				}
+				if (end === top) {
+					if (start < topStart) topStart = start;
+				} else if (end - start > best) {
+					best = end - start;
+					bestStart = start;
+				}
+			}
+		}
+		if (best >= bytes) {
+			this.settleCache();
+			// Put the block made for the request first in its class (it may not be after later releases).
+			const size = i32[bestStart >>> 2] & SIZE_MASK;
+			unlinkFree(i32, bestStart, size);
+			linkFree(i32, bestStart, size);
+			return bestStart;
+		}
+		if (topStart + bytes > arenaEnd && !this.grow(bytes, topStart)) return -1;
+		this.settleCache();
+		return 0;
+	}
+
 	// ---------------------------------------------------------------- realloc
 
 	/**
@@ -744,10 +796,11 @@ export class Heap implements Allocator {
 			return ptr;
 		}
 		const right = block + old;
-		// A cached right neighbour is free space: settle the cache so that it can merge into this block.
-		// Settling may free the left neighbour too, which sets this block's PREV_FREE flag.
-		if (right < this.arenaEnd && (i32[right >>> 2] & CACHED) !== 0) {
-			this.settleCache();
+		// A cached right neighbour is free space: settle the cache so that it can merge into this block,
+		// when that makes room (else the block moves, and a failing move changes nothing). Settling may
+		// free the left neighbour too, which sets this block's PREV_FREE flag.
+		if (right < this.arenaEnd && (i32[right >>> 2] & CACHED) !== 0 && this.settleRight(block, right, need)) {
+			i32 = this.i32;
 			flags = i32[block >>> 2] & PREV_FREE;
 		}
 		const top = i32[W_TOP];
@@ -798,6 +851,28 @@ export class Heap implements Allocator {
 		return moved;
 	}
 
+	/**
+	 * Settles the cache when the run of free and cached blocks from `right` (the cached right neighbour
+	 * of `block`) lets `block` grow in place to `need` bytes, growing the heap first when the run ends at
+	 * the top and the top is too short (cold path).
+	 * @returns whether it settled.
+	 */
+	private settleRight(block: number, right: number, need: number): boolean {
+		const i32 = this.i32;
+		const top = i32[W_TOP];
+		let end = right;
+		while (end !== top && end < this.arenaEnd) {
+			const header = i32[end >>> 2];
+			if ((header & (FREE | CACHED)) === 0) break;
+			end += header & SIZE_MASK;
+		}
+		if (end === top) {
+			if (block + need > this.arenaEnd && !this.grow(block + need - right, right)) return false;
+		} else if (end - block < need) return false;
+		this.settleCache();
+		return true;
+	}
+
 	// ---------------------------------------------------------------- size classes and bitmap
 
 	/**
@@ -832,11 +907,13 @@ export class Heap implements Allocator {
 
 	// ---------------------------------------------------------------- growth
 
-	/** Grows the buffer so that the top holds at least `bytes`; false when the budget does not allow it. */
-	private grow(bytes: number): boolean {
+	/**
+	 * Grows the buffer so that the top holds at least `bytes` from `top` (where the top starts, or will
+	 * once the cache is settled); false, with nothing changed, when the budget does not allow it.
+	 */
+	private grow(bytes: number, top: number = this.u32[W_TOP]): boolean {
 		const u32 = this.u32;
 		const oldBytes = u32[W_HEAP_BYTES];
-		const top = u32[W_TOP];
 		let need = top + bytes + 8;
 		need += bitmapBytesFor(need) + 8;
 		need = Math.ceil(need / 8) * 8;
@@ -844,30 +921,38 @@ export class Heap implements Allocator {
 		target = Math.ceil(target / PAGE) * PAGE;
 		if (target > this.maxBytes) target = this.maxBytes;
 		if (target <= oldBytes || arenaEndFor(target) - top < bytes) return false;
+		const memory = this.memory;
+		const buffer = this.buffer;
+		// Bytes of the buffer past the heap (a caller's buffer, or a memory that held more than its heap)
+		// may hold anything; bytes that growth adds arrive zeroed.
+		const oldLength = buffer.byteLength;
 		try {
-			const memory = this.memory;
-			const buffer = this.buffer;
 			if (memory !== undefined) {
-				const pages = Math.ceil(target / PAGE) - buffer.byteLength / PAGE;
+				const pages = Math.ceil(target / PAGE) - oldLength / PAGE;
 				if (pages > 0) memory.grow(pages);
 				this.buffer = memory.buffer;
-			} else if (buffer instanceof ArrayBuffer) buffer.resize(target);
-			else buffer.grow(target);
+			} else if (oldLength < target) {
+				if (buffer instanceof ArrayBuffer) buffer.resize(target);
+				else buffer.grow(target);
+			}
 		} catch {
 			return false;
 		}
-		this.relayout(oldBytes, target);
+		this.relayout(oldBytes, target, oldLength);
 		return true;
 	}
 
 	/** Moves the start bitmap to the end of the grown buffer and extends the top over the new space. */
-	private relayout(oldBytes: number, newBytes: number): void {
+	private relayout(oldBytes: number, newBytes: number, oldLength: number): void {
 		const oldArenaEnd = this.arenaEnd;
 		const oldBitmapBytes = oldBytes - oldArenaEnd;
 		const arenaEnd = arenaEndFor(newBytes);
 		this.attachViews(newBytes);
 		const u8 = this.u8;
 		const u32 = this.u32;
+		// The heap takes over bytes that were past it (`oldLength` is the buffer's length before growing):
+		// they must read as zero like the bytes that growth adds.
+		if (oldLength > oldBytes) u8.fill(0, oldBytes, Math.min(oldLength, newBytes));
 		// New bytes arrive zeroed; only the old bitmap's place, now part of the top, needs clearing.
 		u8.copyWithin(arenaEnd, oldArenaEnd, oldBytes);
 		u8.fill(0, arenaEnd + oldBitmapBytes, newBytes);

@@ -1,3 +1,4 @@
+import { firstDifference } from "@offheap/test-support/refused";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Heap } from "../src/index.ts";
@@ -61,10 +62,20 @@ function replay(ops: Op[], heap: Heap, checkEveryStep: boolean): Heap {
 	let nextStamp = 1;
 	const take = (pick: number) => live[pick % live.length] as Live;
 	for (const o of ops) {
+		// A call that returns 0 must leave every byte and counter as it was (cache included).
+		const bytesBefore = checkEveryStep && o.kind !== "free" ? heap.u8.slice() : undefined;
+		const statsBefore = heap.stats();
+		const unchanged = () => {
+			expect(heap.stats()).toEqual(statsBefore);
+			if (bytesBefore !== undefined) expect(firstDifference(heap.u8, bytesBefore)).toBe(-1);
+		};
 		if (o.kind === "malloc" || o.kind === "calloc") {
 			const bytes = o.kind === "malloc" ? o.size : o.count * o.size;
 			const ptr = o.kind === "malloc" ? heap.malloc(o.size, o.align) : heap.calloc(o.count, o.size);
-			if (ptr === 0) continue;
+			if (ptr === 0) {
+				unchanged();
+				continue;
+			}
 			const align = o.kind === "malloc" ? Math.max(o.align ?? 8, 8) : 8;
 			expect(ptr % align).toBe(0);
 			expect(heap.usableSize(ptr)).toBeGreaterThanOrEqual(bytes);
@@ -78,6 +89,7 @@ function replay(ops: Op[], heap: Heap, checkEveryStep: boolean): Heap {
 			verify(heap, block);
 			const ptr = heap.realloc(block.ptr, o.size);
 			if (ptr === 0) {
+				unchanged();
 				verify(heap, block);
 				continue;
 			}
@@ -122,6 +134,39 @@ describe("Heap under random churn", () => {
 		fc.assert(
 			fc.property(fc.array(op, { maxLength: 150 }), (ops) => {
 				replay(ops, new Heap({ initialBytes: 16384, maxBytes: 16384 }), true);
+			}),
+			{ numRuns: 150 },
+		);
+	});
+
+	it("changes nothing when a small, cache-heavy fixed budget refuses a request", () => {
+		const small = fc.oneof(fc.integer({ min: 0, max: 200 }), fc.constantFrom(0, 8, 16, 500, 1000, 3000));
+		const churn: fc.Arbitrary<Op> = fc.oneof(
+			{
+				weight: 5,
+				arbitrary: fc.record({
+					kind: fc.constant("malloc" as const),
+					size: small,
+					align: fc.option(fc.constantFrom(16, 64, 512), { nil: undefined, freq: 6 }),
+				}),
+			},
+			{
+				weight: 1,
+				arbitrary: fc.record({
+					kind: fc.constant("calloc" as const),
+					count: fc.integer({ min: 1, max: 8 }),
+					size: small,
+				}),
+			},
+			{
+				weight: 2,
+				arbitrary: fc.record({ kind: fc.constant("realloc" as const), pick: fc.nat(), size: small }),
+			},
+			{ weight: 4, arbitrary: fc.record({ kind: fc.constant("free" as const), pick: fc.nat() }) },
+		);
+		fc.assert(
+			fc.property(fc.array(churn, { minLength: 50, maxLength: 300 }), (ops) => {
+				replay(ops, new Heap({ initialBytes: 8192, maxBytes: 8192 }), true);
 			}),
 			{ numRuns: 150 },
 		);

@@ -733,3 +733,100 @@ describe("Heap.check", () => {
 		expect(() => heap.check()).toThrow(HeapCorruptionError);
 	});
 });
+
+describe("A refused or failed request", () => {
+	/** A fixed budget with small blocks in the cache, a few live blocks between them, and little else. */
+	function cachedAndFull(): { heap: Heap; live: number[] } {
+		const heap = new Heap({ initialBytes: 8192, maxBytes: 8192 });
+		const blocks: number[] = [];
+		for (let p = heap.malloc(40); p !== 0; p = heap.malloc(40)) blocks.push(p);
+		// Every other block goes to the cache: settling them would merge nothing into a big block.
+		for (let i = 0; i < blocks.length; i += 2) heap.free(blocks[i] as number);
+		expect(heap.stats().freeBlocks).toBeGreaterThan(10);
+		return { heap, live: blocks.filter((_, i) => i % 2 === 1) };
+	}
+
+	function expectNothingChanged(heap: Heap, call: () => number): void {
+		const bytes = heap.u8.slice();
+		const stats = heap.stats();
+		expect(call()).toBe(0);
+		expect(heap.stats()).toEqual(stats);
+		expect(heap.u8).toEqual(bytes);
+		heap.check();
+	}
+
+	it("leaves the cache of small blocks unsettled when settling would not help malloc, calloc or realloc", () => {
+		const { heap, live } = cachedAndFull();
+		expectNothingChanged(heap, () => heap.malloc(400));
+		expectNothingChanged(heap, () => heap.malloc(200, 256));
+		expectNothingChanged(heap, () => heap.calloc(10, 40));
+		expectNothingChanged(heap, () => heap.realloc(live[0] as number, 400));
+		expectNothingChanged(heap, () => heap.realloc(live.at(-1) as number, 400));
+	});
+
+	it("settles the cache when that makes the block it needs, and then succeeds", () => {
+		const { heap, live } = cachedAndFull();
+		// Freeing a live block between two cached ones makes a run of three that settling merges.
+		heap.free(live[3] as number);
+		const p = heap.malloc(100);
+		expect(p).not.toBe(0);
+		heap.check();
+		expect(heap.usableSize(p)).toBeGreaterThanOrEqual(100);
+	});
+
+	it("lets realloc grow in place into cached neighbours that settle into room", () => {
+		const heap = new Heap({ initialBytes: 8192, maxBytes: 8192 });
+		const a = heap.malloc(40);
+		const b = heap.malloc(40);
+		const c = heap.malloc(40);
+		heap.malloc(40); // keeps c away from the top
+		heap.free(b);
+		heap.free(c);
+		expect(heap.realloc(a, 120)).toBe(a);
+		heap.check();
+	});
+});
+
+describe("Heap.calloc over bytes the heap never cleared", () => {
+	it("returns zeroed memory after a caller's resizable buffer grows over bytes that were past the heap", () => {
+		const buffer = new ArrayBuffer(8192 + 7, { maxByteLength: 1 << 20 });
+		new Uint8Array(buffer).fill(0xab);
+		const heap = new Heap({ buffer });
+		const blocks: number[] = [];
+		for (let p = heap.calloc(1, 1000); p !== 0 && blocks.length < 40; p = heap.calloc(1, 1000)) {
+			expect(heap.u8.subarray(p, p + 1000).every((byte) => byte === 0)).toBe(true);
+			blocks.push(p);
+		}
+		expect(heap.stats().heapBytes).toBeGreaterThan(8192);
+		heap.check();
+	});
+
+	it("returns zeroed memory after Heap.open of a buffer longer than the heap it holds", () => {
+		const heap = new Heap({ initialBytes: 8192, maxBytes: 8192 });
+		heap.malloc(100);
+		const longer = new ArrayBuffer(1 << 16, { maxByteLength: 1 << 20 });
+		const bytes = new Uint8Array(longer);
+		bytes.fill(0xcd);
+		bytes.set(heap.u8);
+		const opened = Heap.open(longer);
+		const stored = opened.stats().maxBytes;
+		expect(stored).toBe(8192);
+		const grown = Heap.open(
+			(() => {
+				const copy = new ArrayBuffer(1 << 16, { maxByteLength: 1 << 20 });
+				new Uint8Array(copy).fill(0xcd);
+				const view = new Uint32Array(copy);
+				view.set(new Uint32Array(heap.u8.slice().buffer));
+				view[CONTROL + 3] = 1 << 20; // a budget that lets the reopened heap grow over the 0xcd bytes
+				return copy;
+			})(),
+		);
+		for (let i = 0; i < 40; i++) {
+			const p = grown.calloc(1, 1500);
+			if (p === 0) break;
+			expect(grown.u8.subarray(p, p + 1500).every((byte) => byte === 0)).toBe(true);
+		}
+		expect(grown.stats().heapBytes).toBeGreaterThan(8192);
+		grown.check();
+	});
+});
