@@ -1,5 +1,7 @@
 /** Command-line options of the bench, shared by every section. */
 
+import { BenchError } from "./errors.ts";
+
 export interface BenchOptions {
 	/** Timed runs per contender (after warm-up). */
 	runs: number;
@@ -16,7 +18,8 @@ export interface BenchOptions {
 	log: (message: string) => void;
 }
 
-export const USAGE: string = `usage: node --expose-gc dist/main.js [section ...] [options]
+export const USAGE: string = `usage: pnpm bench [section ...] [options]
+   (in apps/bench, after a build: node --expose-gc dist/main.js [section ...] [options])
 
   section        ids of the sections to run (default: all registered)
   --runs=N       timed runs per contender (default 5)
@@ -24,7 +27,10 @@ export const USAGE: string = `usage: node --expose-gc dist/main.js [section ...]
   --thing-prefix replay only a prefix of gcc-cc1 on @thi.ng/malloc (the whole trace takes it about a
                  minute; a prefix holds fewer live blocks and flatters it); implied by --quick
   --dry-run      print the report but write no files
-  --help         this text`;
+  --help         this text
+
+environment:
+  OFFHEAP_TRACES_DIR   where the allocation traces are (default: apps/bench/traces)`;
 
 /** Splits argv into section ids and options; throws on an unknown flag. */
 export function parseArgs(argv: readonly string[]): { ids: string[]; options: BenchOptions; help: boolean } {
@@ -42,8 +48,9 @@ export function parseArgs(argv: readonly string[]): { ids: string[]; options: Be
 		else if (arg === "--help" || arg === "-h") help = true;
 		else if (arg.startsWith("--runs=")) {
 			runs = Number(arg.slice("--runs=".length));
-			if (!Number.isInteger(runs) || runs < 1) throw new Error(`bad ${arg}: expected a positive integer`);
-		} else throw new Error(`unknown option ${arg}\n${USAGE}`);
+			if (!Number.isInteger(runs) || runs < 1)
+				throw new BenchError(`bad ${arg}: expected a positive integer`);
+		} else throw new BenchError(`unknown option ${arg}\n${USAGE}`);
 	}
 	const log = (message: string): void => {
 		process.stderr.write(`${message}\n`);

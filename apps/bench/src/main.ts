@@ -1,16 +1,21 @@
 /**
- * Entry of the benchmark app: `node --expose-gc dist/main.js [section ...] [options]` (see `USAGE`).
+ * Entry of the benchmark app: `pnpm bench [section ...] [options]` from the repository root, or
+ * `node --expose-gc dist/main.js [section ...] [options]` here (see `USAGE`).
  * Runs the selected sections (default: all), each in a child process of its own (this script again,
  * with the internal flag `--section-child`), prints each one's Markdown to stdout, and writes
  * `results/report.md`, `results/<id>.json` and the marked parts of `docs/guides/performance.md`.
+ * Errors print as one clean message (see {@link describeError}), never as a stack trace.
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { type BenchOptions, parseArgs, USAGE } from "./bench-options.ts";
 import { runCoreBench } from "./core-bench.ts";
 import { runCheckedBench } from "./core-checked.ts";
+import { BenchError, describeError } from "./errors.ts";
 import { environment } from "./measure.ts";
+import { tracesDir } from "./paths.ts";
 import { type Section, type SectionRun, writeResults } from "./report.ts";
+import { TRACE_SPECS } from "./traces.ts";
 import { runViewsBench } from "./views.ts";
 
 /** What a section runner returns; the registry's id wins over the section's own. */
@@ -19,11 +24,13 @@ type SectionBody = Omit<Section, "id"> & { id?: string };
 interface SectionEntry {
 	id: string;
 	run: (options: BenchOptions) => Promise<SectionBody>;
+	/** Whether the section replays the allocation traces (checked before any section starts). */
+	traces?: boolean;
 }
 
 /** Every section, in report order; the docs markers of each are `<!-- bench:<id>:start/end -->`. */
 const SECTIONS: readonly SectionEntry[] = [
-	{ id: "core", run: runCoreBench },
+	{ id: "core", run: runCoreBench, traces: true },
 	{ id: "views", run: runViewsBench },
 	{ id: "checked", run: runCheckedBench },
 	{ id: "struct", run: async (options) => (await import("./struct-particles.ts")).runStructBench(options) },
@@ -51,11 +58,20 @@ const CHILD_FLAG = "--section-child";
 function runInChild(id: string, argv: readonly string[]): SectionRun {
 	const script = fileURLToPath(import.meta.url);
 	const flags = argv.filter((a) => a.startsWith("-"));
-	const out = execFileSync(process.execPath, ["--expose-gc", script, id, ...flags, CHILD_FLAG], {
-		encoding: "utf8",
-		maxBuffer: 1 << 28,
-		stdio: ["ignore", "pipe", "inherit"],
-	});
+	let out: string;
+	try {
+		out = execFileSync(process.execPath, ["--expose-gc", script, id, ...flags, CHILD_FLAG], {
+			encoding: "utf8",
+			maxBuffer: 1 << 28,
+			stdio: ["ignore", "pipe", "inherit"],
+		});
+	} catch (error) {
+		// The child has printed its own error to stderr (inherited); say only how it ended.
+		const { status, signal } = error as { status?: number | null; signal?: string | null };
+		throw new BenchError(
+			signal ? `its process was killed by ${signal}` : `its process exited with code ${status ?? "?"}`,
+		);
+	}
 	return JSON.parse(out) as SectionRun;
 }
 
@@ -73,7 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	const { ids, options, help } = parseArgs(argv.filter((a) => a !== CHILD_FLAG));
 	if (child) {
 		const entry = SECTIONS.find((s) => s.id === ids[0]);
-		if (entry === undefined || ids.length !== 1) throw new Error(`${CHILD_FLAG} takes one section id`);
+		if (entry === undefined || ids.length !== 1) throw new BenchError(`${CHILD_FLAG} takes one section id`);
 		await runChild(entry, options);
 		return 0;
 	}
@@ -83,13 +99,15 @@ async function main(argv: readonly string[]): Promise<number> {
 	}
 	const unknown = ids.filter((id) => !SECTIONS.some((s) => s.id === id));
 	if (unknown.length > 0) {
-		throw new Error(
+		throw new BenchError(
 			`unknown section ${unknown.join(", ")}; registered: ${SECTIONS.map((s) => s.id).join(", ")}`,
 		);
 	}
 	if (typeof gc !== "function")
 		options.log("warning: run node with --expose-gc, or runs are not separated by GC");
 	const selected = ids.length === 0 ? SECTIONS : SECTIONS.filter((s) => ids.includes(s.id));
+	// A missing trace fails here, once, rather than in each section's process.
+	if (selected.some((s) => s.traces === true)) for (const spec of TRACE_SPECS) tracesDir(spec.file);
 	const done: SectionRun[] = [];
 	let failed = 0;
 	const start = performance.now();
@@ -103,9 +121,7 @@ async function main(argv: readonly string[]): Promise<number> {
 			options.log(`section ${entry.id} took ${(durationMs / 1000).toFixed(1)} s`);
 		} catch (error) {
 			failed++;
-			options.log(
-				`section ${entry.id} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-			);
+			options.log(`section ${entry.id} FAILED: ${describeError(error)}`);
 		}
 	}
 	if (options.write && done.length > 0) {
@@ -125,7 +141,8 @@ main(process.argv.slice(2)).then(
 		process.exitCode = code;
 	},
 	(error: unknown) => {
-		process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+		const child = process.argv.includes(CHILD_FLAG) ? ` (section ${process.argv[2] ?? "?"})` : "";
+		process.stderr.write(`bench${child}: ${describeError(error)}\n`);
 		process.exitCode = 2;
 	},
 );

@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BenchError } from "./errors.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -30,31 +31,30 @@ function ancestors(start: string): string[] {
 export function repoRoot(): string {
 	const root = ancestors(here).find((dir) => existsSync(join(dir, "pnpm-workspace.yaml")));
 	if (root === undefined)
-		throw new Error(`bench: no pnpm-workspace.yaml above ${here}; is the bench inside the repo?`);
+		throw new BenchError(`no pnpm-workspace.yaml above ${here}; is the bench inside the repo?`);
 	return root;
 }
 
+/** The allocation traces shipped with the bench (`apps/bench/traces`, see its README). */
+export const shippedTracesDir: string = join(benchRoot, "traces");
+
 /**
- * The directory of the allocation traces: `$OFFHEAP_TRACES_DIR` when set, else the first `shared/traces`
- * holding `file` above this module (the shared directory sits next to the repository:
- * `<parent>/main` and `<parent>/shared`). Throws a message naming every place looked at.
+ * The directory of the allocation traces: `$OFFHEAP_TRACES_DIR` when set, else `apps/bench/traces`, which
+ * the repository ships. Throws a one-line message (no stack: see main.ts) naming the place looked at.
  */
 export function tracesDir(file: string): string {
 	const override = process.env.OFFHEAP_TRACES_DIR;
 	if (override !== undefined && override !== "") {
 		if (!existsSync(join(override, file))) {
-			throw new Error(`bench: OFFHEAP_TRACES_DIR=${override} does not contain ${file}`);
+			throw new BenchError(`OFFHEAP_TRACES_DIR=${override} does not contain ${file}`);
 		}
 		return override;
 	}
-	const candidates = ancestors(here).map((dir) => join(dir, "shared", "traces"));
-	const found = candidates.find((dir) => existsSync(join(dir, file)));
-	if (found === undefined) {
-		throw new Error(
-			`bench: allocation trace ${file} not found. Looked in:\n  ${candidates.join("\n  ")}\n` +
-				"The traces live in shared/traces next to the repository (e.g. /work/shared/traces for /work/main); " +
-				"set OFFHEAP_TRACES_DIR to point elsewhere.",
+	if (!existsSync(join(shippedTracesDir, file))) {
+		throw new BenchError(
+			`allocation trace ${file} is missing from ${shippedTracesDir} (the repository ships it; ` +
+				"restore it with `git checkout -- apps/bench/traces`, or set OFFHEAP_TRACES_DIR to a directory holding it)",
 		);
 	}
-	return found;
+	return shippedTracesDir;
 }

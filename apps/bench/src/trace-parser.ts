@@ -1,5 +1,5 @@
 /**
- * Parser of the allocation traces in `shared/traces` (see its README): gzip'd text, one operation a line.
+ * Parser of the allocation traces in `apps/bench/traces` (see its README): gzip'd text, one operation a line.
  *
  *     a ID SIZE [ALIGN]    malloc (with ALIGN: posix_memalign)
  *     c ID SIZE            calloc

@@ -1,5 +1,5 @@
 /**
- * Replays the real allocation traces of `shared/traces` against offheap, @thi.ng/malloc and a plain-JS
+ * Replays the real allocation traces of `apps/bench/traces` against offheap, @thi.ng/malloc and a plain-JS
  * baseline, and measures speed and footprint.
  */
 import { join } from "node:path";
