@@ -7,8 +7,9 @@ import type { RcSpace } from "./rc-space.ts";
  * and the small id stored in the header of each of its values. Create kinds with
  * {@link RcSpace.kind}; pass them to {@link RcSpace.alloc}.
  *
- * A value's block is its 16-byte header followed by the value, which starts at `max(16, align)` bytes
- * into the block so that it is aligned; the header is always the 16 bytes just before the value.
+ * A value's block is its 32-byte header followed by the value, which starts at `max(32, align)` bytes
+ * into the block so that it is aligned; the header is always the 32 bytes just before the value. So a
+ * value's address is never the start of a heap block: `heap.free(ptr)` of it is refused.
  *
  * @typeParam T - the value type (a struct type of `@offheap/struct`, or any `{ size, align }`).
  * @example
@@ -17,7 +18,7 @@ import type { RcSpace } from "./rc-space.ts";
  * import { RcSpace } from "@offheap/rc";
  * const space = new RcSpace(new Heap());
  * const Mat4 = space.kind({ name: "Mat4", type: { size: 64, align: 16 } });
- * console.log(Mat4.id, Mat4.blockSize); // 1 80
+ * console.log(Mat4.id, Mat4.blockSize); // 1 96
  * ```
  */
 export class RcKind<T extends ValueType = ValueType> {
@@ -35,7 +36,7 @@ export class RcKind<T extends ValueType = ValueType> {
 	readonly align: number;
 	/** The drop hook, if any. */
 	readonly drop: DropHook | undefined;
-	/** Offset of the value in its block: `max(16, align)`. */
+	/** Offset of the value in its block: `max(32, align)`. */
 	readonly valueOffset: number;
 	/** Bytes asked of the allocator per value, header included. */
 	readonly blockSize: number;

@@ -1,7 +1,9 @@
 import {
 	type Allocator,
 	DoubleFreeError,
+	describeArgument,
 	type Heap,
+	HeapCorruptionError,
 	hex,
 	InvalidPointerError,
 	OffheapError,
@@ -10,13 +12,18 @@ import {
 } from "@offheap/core";
 import type { RcKindDefinition, RcLeak, RcSpaceOptions, RcStats, ValueType } from "./api.ts";
 import { headerOf } from "./internal/address.ts";
+import { checkSpace } from "./internal/check.ts";
+import { linkValue } from "./internal/counting.ts";
 import { appendKind, findKind, storedKind } from "./internal/kind-table.ts";
 import {
 	CONTROL_BYTES,
+	checkWord,
 	F_CREATED,
 	F_FREED,
+	H_CHECK,
 	H_META,
 	H_SERIAL,
+	H_SPACE,
 	H_STRONG,
 	H_WEAK,
 	HEADER_BYTES,
@@ -25,6 +32,8 @@ import {
 	MAX_KINDS,
 	SPACE_MAGIC,
 	W_DROPPED,
+	W_FIRST,
+	W_ID,
 	W_KIND_COUNT,
 	W_KIND_TABLE,
 	W_LIVE,
@@ -33,14 +42,23 @@ import {
 	W_VERSION,
 } from "./internal/layout.ts";
 import { LeakTracker } from "./internal/leak-tracker.ts";
-import { rejectSpaceFreed } from "./internal/reject.ts";
-import { checkDefinition, checkForeignKind, checkKindMatch } from "./internal/validate.ts";
+import { rejectSpaceFreed, rejectSpaceGone } from "./internal/reject.ts";
+import {
+	checkAllocator,
+	checkDefinition,
+	checkForeignKind,
+	checkKindMatch,
+	checkSpaceOptions,
+} from "./internal/validate.ts";
 import { Rc } from "./rc.ts";
 import { RcKind } from "./rc-kind.ts";
 
-const OPEN_AT: unique symbol = Symbol("offheap.rc.open");
-interface OpenOptions extends RcSpaceOptions {
-	[OPEN_AT]?: number;
+/** Set by {@link RcSpace.open} for the constructor it calls: the control block to adopt. */
+let openingAt: number | undefined;
+
+/** A random u32 other than 0. */
+function randomId(): number {
+	return (Math.floor(Math.random() * 0xffffffff) >>> 0) + 1;
 }
 
 /**
@@ -48,15 +66,17 @@ interface OpenOptions extends RcSpaceOptions {
  * drop hooks), allocates values, and counts references to them, through {@link Rc}/{@link Weak} handle
  * objects or through raw functions on plain addresses.
  *
- * Every value has a header in the heap, just before it: `{strong, weak, serial, kind}`. The value is
- * dropped (its kind's drop hook runs) when its strong count reaches 0, and its block is freed when its
- * weak count reaches 0 too. The space itself keeps a small control block in the heap (kind table,
- * counters, serial counter), so it can be reopened from `(allocator, address)` with
- * {@link RcSpace.open}: after `Heap.open`, in a worker, or in another session.
+ * Every value has a header in the heap, just before it: `{prev, next, space, check, strong, weak,
+ * serial, kind}`. The value is dropped (its kind's drop hook runs) when its strong count reaches 0, and
+ * its block is freed when its weak count reaches 0 too. The space itself keeps a small control block in
+ * the heap (kind table, counters, serial counter, the list of its value blocks), so it can be reopened
+ * from `(allocator, address)` with {@link RcSpace.open}: after `Heap.open`, in a worker, or in another
+ * session, and {@link RcSpace.check} can verify all of it.
  *
  * The raw functions ({@link retain}, {@link release}, …) take the space and a plain address and
- * allocate nothing. They validate the address in O(1) against the header's tag and the allocator
- * (`usableSize`), so a freed or foreign address throws instead of corrupting the heap. An address freed
+ * allocate nothing. They validate the address in O(1) against the header's tag, the space it names and
+ * the allocator (`usableSize`), so a freed address, or a value of another space, throws instead of
+ * corrupting the heap. An address freed
  * and then reused by a new value cannot be told from it by a raw function: handles can, by the value's
  * serial.
  *
@@ -95,34 +115,43 @@ export class RcSpace implements Disposable {
 	readonly pending: number[] = [];
 	/** @internal Whether drop hooks are running. */
 	dropping = false;
+	/** @internal The random id in the control block, drawn when the space was created. */
+	readonly id: number;
 	private freed = false;
 
 	/**
 	 * Creates a space, with its control block allocated from `allocator`.
 	 * @param allocator - where values are allocated: a `Heap`, or an arena or pool of one.
 	 * @param options - see {@link RcSpaceOptions}.
-	 * @throws {@link "@offheap/core".OutOfMemoryError} when the control block cannot be allocated.
+	 * @throws TypeError for an allocator that is not one, an unknown option or an option of the wrong
+	 * type; {@link "@offheap/core".OutOfMemoryError} when the control block cannot be allocated (nothing
+	 * changes then).
 	 */
 	constructor(allocator: Allocator, options: RcSpaceOptions = {}) {
+		const opening = openingAt;
+		openingAt = undefined;
+		checkAllocator("RcSpace", allocator);
+		checkSpaceOptions("RcSpace", options);
 		this.allocator = allocator;
 		this.heap = allocator.heap;
 		this.leakDetection = options.leakDetection === true;
 		this.checkBlocks = options.checkBlocks !== false;
 		// Before the control block: creating the detector may throw (no FinalizationRegistry).
 		this.tracker = this.leakDetection ? new LeakTracker(options.onLeak) : undefined;
-		const opening = (options as OpenOptions)[OPEN_AT];
 		const address = opening ?? allocator.malloc(CONTROL_BYTES, 8);
 		if (address === 0) throw new OutOfMemoryError(CONTROL_BYTES, "the control block of an RcSpace");
 		this.address = address;
 		this.control = address >>> 2;
+		const u32 = this.heap.u32;
 		if (opening === undefined) {
-			const u32 = this.heap.u32;
 			this.heap.u8.fill(0, address, address + CONTROL_BYTES);
 			u32[this.control + W_MAGIC] = SPACE_MAGIC;
 			u32[this.control + W_VERSION] = LAYOUT_VERSION;
 			// A random start makes serials of two spaces sharing a heap unlikely to meet.
 			u32[this.control + W_SERIAL] = Math.floor(Math.random() * 0xffffffff);
+			u32[this.control + W_ID] = randomId();
 		}
+		this.id = u32[this.control + W_ID] as number;
 	}
 
 	/**
@@ -130,7 +159,9 @@ export class RcSpace implements Disposable {
 	 * every kind again with {@link RcSpace.kind}: each gets back the id stored under its name, so the
 	 * values already in the heap find their drop hooks.
 	 *
-	 * @throws {@link "@offheap/core".InvalidPointerError} when `address` is not the control block of a space.
+	 * @throws {@link "@offheap/core".InvalidPointerError} when `address` is not the control block of a
+	 * space; TypeError for an allocator that is not one, an address that is not a number, an unknown
+	 * option or an option of the wrong type.
 	 * @example
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
@@ -145,8 +176,16 @@ export class RcSpace implements Disposable {
 	 * ```
 	 */
 	static open(allocator: Allocator, address: Ptr, options: RcSpaceOptions = {}): RcSpace {
+		checkAllocator("RcSpace.open", allocator);
+		if (typeof address !== "number") {
+			throw new TypeError(
+				`RcSpace.open: address must be a number (a space's address), got ${describeArgument(address)}`,
+			);
+		}
+		checkSpaceOptions("RcSpace.open", options);
+		let bytes: number;
 		try {
-			allocator.usableSize(address);
+			bytes = allocator.usableSize(address);
 		} catch (error) {
 			throw new InvalidPointerError(
 				"RcSpace.open",
@@ -156,11 +195,22 @@ export class RcSpace implements Disposable {
 		}
 		const u32 = allocator.heap.u32;
 		const cw = address >>> 2;
-		if (u32[cw + W_MAGIC] !== SPACE_MAGIC || u32[cw + W_VERSION] !== LAYOUT_VERSION) {
+		if (bytes < CONTROL_BYTES || u32[cw + W_MAGIC] !== SPACE_MAGIC) {
 			throw new InvalidPointerError("RcSpace.open", address, "no RcSpace control block (magic) here");
 		}
-		const opening: OpenOptions = { ...options, [OPEN_AT]: address };
-		return new RcSpace(allocator, opening);
+		if (u32[cw + W_VERSION] !== LAYOUT_VERSION) {
+			throw new InvalidPointerError(
+				"RcSpace.open",
+				address,
+				`an RcSpace of layout version ${u32[cw + W_VERSION]}, not ${LAYOUT_VERSION}`,
+			);
+		}
+		openingAt = address;
+		try {
+			return new RcSpace(allocator, options);
+		} finally {
+			openingAt = undefined;
+		}
 	}
 
 	// ---------------------------------------------------------------- kinds
@@ -169,7 +219,7 @@ export class RcSpace implements Disposable {
 	 * Registers a kind of value: its name, type and drop hook. In a reopened space, a name seen before
 	 * gets its old id back (its size and alignment must match).
 	 *
-	 * @throws TypeError for a bad definition, a name already registered in this session, or a size or
+	 * @throws TypeError for a bad definition (an unknown key included), a name already registered in this session, or a size or
 	 * alignment different from what the heap recorded under that name; RangeError for a bad size or
 	 * alignment; {@link "@offheap/core".OutOfMemoryError} when the kind table cannot grow (nothing is registered).
 	 * @example
@@ -183,11 +233,11 @@ export class RcSpace implements Disposable {
 	 *   type: { size: 8, align: 8 },
 	 *   drop: (ptr, s) => release(s, s.heap.u32[ptr >>> 2]),
 	 * });
-	 * console.log(Node.valueOffset); // 16
+	 * console.log(Node.valueOffset); // 32
 	 * ```
 	 */
 	kind<T extends ValueType>(definition: RcKindDefinition<T>): RcKind<T> {
-		if (this.freed) rejectSpaceFreed("kind", this.address);
+		this.assertLive("kind");
 		const { name, type, drop } = checkDefinition(definition);
 		for (const k of this.kinds) {
 			if (k !== undefined && k.name === name) {
@@ -210,7 +260,8 @@ export class RcSpace implements Disposable {
 	/**
 	 * The registered kind of the value at `ptr`, or `undefined` when its kind was not registered in
 	 * this session (after {@link RcSpace.open}).
-	 * @throws {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value of a live block.
+	 * @throws {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value of a live block of
+	 * this space.
 	 * @example
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
@@ -281,7 +332,8 @@ export class RcSpace implements Disposable {
 	 * ```
 	 */
 	allocRaw(kind: RcKind): Ptr {
-		if (kind.space !== this || this.freed) checkForeignKind(this.freed, this.address, kind);
+		if (kind?.space !== this || this.freed) checkForeignKind(this.freed, this.address, kind);
+		if (this.heap.u32[this.control + W_ID] !== this.id) this.assertLive("allocRaw");
 		const block = this.allocator.malloc(kind.blockSize, kind.blockAlign);
 		if (block === 0) return 0;
 		const ptr = block + kind.valueOffset;
@@ -298,10 +350,13 @@ export class RcSpace implements Disposable {
 		const serial = ((u32[cw + W_SERIAL] as number) + 1) >>> 0 || 1;
 		u32[cw + W_SERIAL] = serial;
 		const h = (ptr - HEADER_BYTES) >>> 2;
+		u32[h + H_SPACE] = this.address;
+		u32[h + H_CHECK] = checkWord(this.address, serial, kind.meta);
 		u32[h + H_STRONG] = 1;
 		u32[h + H_WEAK] = 1;
 		u32[h + H_SERIAL] = serial;
 		u32[h + H_META] = kind.meta;
+		linkValue(this, ptr, h);
 		u32[cw + W_LIVE] = (u32[cw + W_LIVE] as number) + 1;
 		heap.f64[(this.address >>> 3) + F_CREATED] += 1;
 		return ptr;
@@ -321,7 +376,7 @@ export class RcSpace implements Disposable {
 	 * ```
 	 */
 	stats(): RcStats {
-		if (this.freed) rejectSpaceFreed("stats", this.address);
+		this.assertLive("stats");
 		const u32 = this.heap.u32;
 		const f64 = this.heap.f64;
 		const cf = this.address >>> 3;
@@ -367,6 +422,7 @@ export class RcSpace implements Disposable {
 	 */
 	free(): void {
 		if (this.freed) throw new DoubleFreeError("RcSpace.free", this.address, "this RcSpace was already freed");
+		this.assertLive("free");
 		const u32 = this.heap.u32;
 		const live = u32[this.control + W_LIVE] as number;
 		const dropped = u32[this.control + W_DROPPED] as number;
@@ -377,10 +433,58 @@ export class RcSpace implements Disposable {
 				"ERR_RC_SPACE_IN_USE",
 			);
 		}
+		const first = u32[this.control + W_FIRST] as number;
+		if (first !== 0) {
+			throw new HeapCorruptionError(
+				this.address,
+				`RcSpace ${hex(this.address)}: it counts no values, but its list of values starts at ${hex(first)}`,
+			);
+		}
 		this.allocator.free(u32[this.control + W_KIND_TABLE] as number);
 		u32[this.control + W_MAGIC] = 0;
+		u32[this.control + W_ID] = 0;
 		this.allocator.free(this.address);
 		this.freed = true;
+	}
+
+	/**
+	 * Verifies everything the space keeps in the heap: its control block (magic, version, id, counters),
+	 * its kind table (every record, and the kinds registered in this session against it), and every
+	 * value block in its list: header tag, owner, kind, offset, check word, counts (a live value has a
+	 * strong count and the weak reference its strong ones share, a dropped one weak references only),
+	 * and, through the allocator, that its block is live and large enough. `liveValues` and
+	 * `droppedValues` must equal what the list holds, and `created - freed` its length. O(kinds + values);
+	 * it reads and never writes.
+	 * @throws {@link "@offheap/core".HeapCorruptionError} naming the address and the first inconsistency;
+	 * {@link "@offheap/core".InvalidPointerError} when the space was freed.
+	 * @example
+	 * ```ts
+	 * import { Heap, HeapCorruptionError } from "@offheap/core";
+	 * import { RcSpace } from "@offheap/rc";
+	 * const heap = new Heap();
+	 * const space = new RcSpace(heap);
+	 * const p = space.allocRaw(space.kind({ name: "Cell", type: { size: 8, align: 8 } }));
+	 * space.check(); // passes silently
+	 * heap.u32[(p - 12) >>> 2] = 0; // a stray write over the value's weak count
+	 * try {
+	 *   space.check();
+	 * } catch (error) {
+	 *   console.log(error instanceof HeapCorruptionError); // true
+	 * }
+	 * ```
+	 */
+	check(): void {
+		if (this.freed) rejectSpaceFreed("check", this.address);
+		checkSpace(this);
+	}
+
+	/** @internal Refuses a use of a freed space, or of one whose control block no longer holds it. */
+	assertLive(operation: string): void {
+		if (this.freed) rejectSpaceFreed(operation, this.address);
+		const u32 = this.heap.u32;
+		if (u32[this.control + W_ID] !== this.id || u32[this.control + W_MAGIC] !== SPACE_MAGIC) {
+			rejectSpaceGone(operation, this.address);
+		}
 	}
 
 	/** Frees the space ({@link RcSpace.free}) at the end of a `using` scope. */

@@ -1,9 +1,10 @@
-import { hex, type Ptr } from "@offheap/core";
+import { describeArgument, hex, type Ptr } from "@offheap/core";
 import type { ValueType } from "./api.ts";
 import { handleHeaderOf, headerOf } from "./internal/address.ts";
 import { addWeak, dropValue } from "./internal/counting.ts";
 import { H_META, H_SERIAL, H_STRONG, H_WEAK, KIND_MASK, MAX_COUNT } from "./internal/layout.ts";
 import { rejectDropped, rejectOverflow, rejectReleasedHandle, rejectUnknownKind } from "./internal/reject.ts";
+import { checkKindArgument } from "./internal/validate.ts";
 import type { RcKind } from "./rc-kind.ts";
 import type { RcSpace } from "./rc-space.ts";
 import { Weak } from "./weak.ts";
@@ -62,8 +63,8 @@ export class Rc<T extends ValueType = ValueType> implements Disposable {
 	 * not change. This is how a handle is recreated from `(space, address)`.
 	 *
 	 * @param kind - when given, the value must be of this kind (and the handle is typed by it).
-	 * @throws {@link "@offheap/core".InvalidPointerError} when `ptr` is not a live value; TypeError when its kind is not
-	 * registered in this session or is not `kind`.
+	 * @throws {@link "@offheap/core".InvalidPointerError} when `ptr` is not a live value of `space`; TypeError when
+	 * its kind is not registered in this session or is not `kind`, or for arguments of the wrong type.
 	 * @example
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
@@ -77,6 +78,7 @@ export class Rc<T extends ValueType = ValueType> implements Disposable {
 	 * ```
 	 */
 	static open<K extends ValueType = ValueType>(space: RcSpace, ptr: Ptr, kind?: RcKind<K>): Rc<K> {
+		checkKindArgument("Rc.open", kind);
 		const h = headerOf(space, "Rc.open", ptr);
 		const u32 = space.heap.u32;
 		if (u32[h + H_STRONG] === 0) rejectDropped("Rc.open", ptr, u32[h + H_WEAK] as number);
@@ -172,12 +174,25 @@ export class Rc<T extends ValueType = ValueType> implements Disposable {
 	 */
 	release(): void {
 		const h = this.check("Rc.release");
-		this.held = false;
-		if (this.space.tracker !== undefined) this.space.tracker.untrack(this);
 		const u32 = this.space.heap.u32;
 		const strong = u32[h + H_STRONG] as number;
 		if (strong > 1) u32[h + H_STRONG] = strong - 1;
-		else dropValue(this.space, "Rc.release", this.address, h);
+		else if (this.kind.drop === undefined) {
+			// Without a hook, a drop that throws (a corrupted list or heap) has changed nothing: the
+			// handle keeps its reference then.
+			dropValue(this.space, "Rc.release", this.address, h);
+		} else {
+			// The hook may see this handle: it is released from the start of the drop on.
+			this.giveUp();
+			dropValue(this.space, "Rc.release", this.address, h);
+			return;
+		}
+		this.giveUp();
+	}
+
+	private giveUp(): void {
+		this.held = false;
+		if (this.space.tracker !== undefined) this.space.tracker.untrack(this);
 	}
 
 	/** Releases the reference at the end of a `using` scope, unless it was released already. */
@@ -202,13 +217,18 @@ export class Rc<T extends ValueType = ValueType> implements Disposable {
 	 */
 	intoRaw(): Ptr {
 		this.check("Rc.intoRaw");
-		this.held = false;
-		if (this.space.tracker !== undefined) this.space.tracker.untrack(this);
+		this.giveUp();
 		return this.address;
 	}
 
-	/** Whether `other` refers to the same value (same space, address and serial), released or not. */
+	/**
+	 * Whether `other` refers to the same value (same space, address and serial), released or not.
+	 * @throws TypeError when `other` is not an `Rc` or a `Weak`.
+	 */
 	ptrEq(other: Rc<ValueType> | Weak<ValueType>): boolean {
+		if (!(other instanceof Rc || other instanceof Weak)) {
+			throw new TypeError(`Rc.ptrEq: other must be an Rc or a Weak, got ${describeArgument(other)}`);
+		}
 		return other.space === this.space && other.sameValue(this.address, this.serial);
 	}
 

@@ -1,9 +1,10 @@
-import { hex, type Ptr } from "@offheap/core";
+import { describeArgument, hex, type Ptr } from "@offheap/core";
 import type { ValueType } from "./api.ts";
 import { handleHeaderOf, headerOf } from "./internal/address.ts";
 import { addWeak, releaseWeakAt } from "./internal/counting.ts";
 import { H_META, H_SERIAL, H_STRONG, H_WEAK, implicitWeak, KIND_MASK, MAX_COUNT } from "./internal/layout.ts";
 import { rejectOverflow, rejectReleasedHandle, rejectUnknownKind } from "./internal/reject.ts";
+import { checkKindArgument } from "./internal/validate.ts";
 import { Rc } from "./rc.ts";
 import type { RcKind } from "./rc-kind.ts";
 import type { RcSpace } from "./rc-space.ts";
@@ -52,8 +53,9 @@ export class Weak<T extends ValueType = ValueType> implements Disposable {
 	/**
 	 * Adopts a weak reference held as a raw address (from {@link Weak.intoRaw},
 	 * {@link downgrade} or {@link retainWeak}); the count does not change.
-	 * @throws {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value of a live block; TypeError when its
-	 * kind is not registered in this session or is not `kind`.
+	 * @throws {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value of a live block of `space`;
+	 * TypeError when its kind is not registered in this session or is not `kind`, or for arguments of the
+	 * wrong type.
 	 * @example
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
@@ -66,6 +68,7 @@ export class Weak<T extends ValueType = ValueType> implements Disposable {
 	 * ```
 	 */
 	static open<K extends ValueType = ValueType>(space: RcSpace, ptr: Ptr, kind?: RcKind<K>): Weak<K> {
+		checkKindArgument("Weak.open", kind);
 		const h = headerOf(space, "Weak.open", ptr);
 		const u32 = space.heap.u32;
 		const found = space.kindOf(ptr);
@@ -187,8 +190,14 @@ export class Weak<T extends ValueType = ValueType> implements Disposable {
 		return this.address;
 	}
 
-	/** Whether `other` refers to the same value (same space, address and serial), released or not. */
+	/**
+	 * Whether `other` refers to the same value (same space, address and serial), released or not.
+	 * @throws TypeError when `other` is not an `Rc` or a `Weak`.
+	 */
 	ptrEq(other: Rc<ValueType> | Weak<ValueType>): boolean {
+		if (!(other instanceof Rc || other instanceof Weak)) {
+			throw new TypeError(`Weak.ptrEq: other must be an Rc or a Weak, got ${describeArgument(other)}`);
+		}
 		return other.space === this.space && other.sameValue(this.address, this.serial);
 	}
 

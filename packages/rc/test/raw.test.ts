@@ -135,20 +135,7 @@ describe("raw counting", () => {
 			const { heap, space, Cell } = setup(checkBlocks);
 			const p = space.allocRaw(Cell);
 			const plain = heap.malloc(64);
-			const bad: unknown[] = [
-				0,
-				-16,
-				3,
-				12,
-				8.5,
-				Number.NaN,
-				"64",
-				p + 8,
-				plain,
-				plain + 16,
-				2 ** 31,
-				2 ** 40,
-			];
+			const bad: unknown[] = [0, -16, 3, 24, 8.5, Number.NaN, p + 8, plain, plain + 16, 2 ** 31, 2 ** 40];
 			for (const ptr of bad) {
 				for (const use of [retain, release, upgrade, downgrade, retainWeak, releaseWeak, strongCount]) {
 					if (ptr === 0 && (use === release || use === releaseWeak)) continue; // NULL is a no-op there
@@ -185,19 +172,55 @@ describe("raw counting", () => {
 		const { heap, space, Cell } = setup(true);
 		const left = heap.malloc(64);
 		const p = space.allocRaw(Cell);
-		const meta = heap.u32[((p - 16) >>> 2) + 3] as number;
+		const header = heap.u32.slice((p - 32) >>> 2, p >>> 2);
 		const right = space.allocRaw(Cell); // keeps the merged block off the top of the heap
 		heap.free(left);
 		release(space, p);
-		const big = heap.malloc(96); // takes the merged free block: p - 16 is now inside it
-		expect(big).toBeLessThan(p - 16);
-		// User data that happens to look like the header of a live value.
+		const big = heap.malloc(112); // takes the merged free block: p - 32 is now inside it
+		expect(big).toBeLessThan(p - 32);
+		expect(big + heap.usableSize(big)).toBeGreaterThanOrEqual(p);
+		// User data that happens to look like the header of a live value of this space.
+		heap.u32.set(header, (p - 32) >>> 2);
 		heap.u32[(p - 16) >>> 2] = 5;
-		heap.u32[((p - 16) >>> 2) + 1] = 1;
-		heap.u32[((p - 16) >>> 2) + 3] = meta;
 		const error = expectRefused(heap, space, InvalidPointerError, () => retain(space, p));
 		expect(error.message).toContain("not live");
 		expectRefused(heap, space, DoubleFreeError, () => release(space, p));
 		release(space, right);
+	});
+});
+
+describe("values of another space", () => {
+	it("refuses a value of another space on the same heap in every raw function, changing nothing", () => {
+		const heap = new Heap();
+		const mine = new RcSpace(heap);
+		const theirs = new RcSpace(heap);
+		mine.kind({ name: "Cell", type: cell });
+		const Theirs = theirs.kind({ name: "Cell", type: cell, drop: () => {} });
+		const p = theirs.allocRaw(Theirs);
+		downgrade(theirs, p);
+		for (const use of [
+			retain,
+			release,
+			upgrade,
+			downgrade,
+			retainWeak,
+			releaseWeak,
+			strongCount,
+			weakCount,
+		]) {
+			const error = expectRefused(heap, mine, InvalidPointerError, () => use(mine, p));
+			expect(error.message).toMatch(
+				new RegExp(
+					`\\(${hexOf(p)}\\): invalid pointer: the value belongs to another RcSpace \\(at ${hexOf(theirs.address)}\\), not to this one \\(at ${hexOf(mine.address)}\\)`,
+				),
+			);
+		}
+		expect(mine.stats()).toEqual({ kinds: 1, liveValues: 0, droppedValues: 0, created: 0, freed: 0 });
+		expect(theirs.stats()).toMatchObject({ liveValues: 1 });
+		release(theirs, p);
+		releaseWeak(theirs, p);
+		mine.free();
+		theirs.free();
+		heap.check();
 	});
 });

@@ -3,13 +3,14 @@ import { describe, expect, it } from "vitest";
 import { RcKind, RcSpace } from "../src/index.ts";
 
 describe("RcKind", () => {
-	it("places the value max(16, align) bytes into its block, right after the 16-byte header", () => {
+	it("places the value max(32, align) bytes into its block, right after the 32-byte header", () => {
 		const space = new RcSpace(new Heap());
 		const cases = [
-			{ size: 0, align: 1, offset: 16, blockAlign: 8 },
-			{ size: 12, align: 4, offset: 16, blockAlign: 8 },
-			{ size: 24, align: 8, offset: 16, blockAlign: 8 },
-			{ size: 64, align: 16, offset: 16, blockAlign: 16 },
+			{ size: 0, align: 1, offset: 32, blockAlign: 8 },
+			{ size: 12, align: 4, offset: 32, blockAlign: 8 },
+			{ size: 24, align: 8, offset: 32, blockAlign: 8 },
+			{ size: 64, align: 16, offset: 32, blockAlign: 16 },
+			{ size: 64, align: 32, offset: 32, blockAlign: 32 },
 			{ size: 64, align: 64, offset: 64, blockAlign: 64 },
 			{ size: 10, align: 4096, offset: 4096, blockAlign: 4096 },
 		];

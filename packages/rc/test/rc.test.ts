@@ -160,12 +160,13 @@ describe("Rc", () => {
 		const a = space.alloc(Cell);
 		const right = space.alloc(Cell); // keeps the merged block off the top of the heap
 		const p = a.ptr;
-		const header = heap.u32.slice((p - 16) >>> 2, (p >>> 2) + 0);
+		const header = heap.u32.slice((p - 32) >>> 2, p >>> 2);
 		heap.free(left);
 		release(space, p); // steals a's count: the block is freed and merges with its left neighbour
-		const big = heap.malloc(96);
-		expect(big).toBeLessThan(p - 16);
-		heap.u32.set(header, (p - 16) >>> 2); // plain data that happens to repeat the old header, serial included
+		const big = heap.malloc(112);
+		expect(big).toBeLessThan(p - 32);
+		expect(big + heap.usableSize(big)).toBeGreaterThanOrEqual(p);
+		heap.u32.set(header, (p - 32) >>> 2); // plain data that happens to repeat the old header, serial included
 		const error = expectRefused(heap, space, InvalidPointerError, () => a.clone());
 		expect(error.message).toContain("not live");
 		expectRefused(heap, space, DoubleFreeError, () => a.release());

@@ -1,13 +1,24 @@
 import { DoubleFreeError, type Ptr } from "@offheap/core";
-import type { RcSpace } from "../rc-space.ts";
-import { H_META, H_SERIAL, HEADER_BYTES, offsetOf, TAG } from "./layout.ts";
-import { rejectAddress, rejectDeadBlock, rejectNotRc, rejectStaleHandle } from "./reject.ts";
+import { RcSpace } from "../rc-space.ts";
+import { H_META, H_SERIAL, H_SPACE, HEADER_BYTES, offsetOf, TAG } from "./layout.ts";
+import {
+	rejectAddress,
+	rejectDeadBlock,
+	rejectForeign,
+	rejectNotRc,
+	rejectNotSpace,
+	rejectStaleHandle,
+} from "./reject.ts";
 
 // O(1) validation of the addresses given to raw functions and held by handles. Each returns the u32
 // index of the value's header, or throws without changing anything.
 
-/** A raw address: in range, 8-aligned, a tagged header, and (with `checkBlocks`) a live block. */
+/**
+ * A raw address: in range, 8-aligned, a tagged header of a value of `space`, and (with `checkBlocks`)
+ * a live block.
+ */
 export function headerOf(space: RcSpace, operation: string, ptr: Ptr): number {
+	if (!(space instanceof RcSpace)) rejectNotSpace(operation, space);
 	const u32 = space.heap.u32;
 	if (ptr >>> 0 !== ptr || (ptr & 7) !== 0 || ptr < HEADER_BYTES || ptr >= u32.length * 4) {
 		return rejectAddress(operation, ptr, u32.length * 4);
@@ -19,11 +30,17 @@ export function headerOf(space: RcSpace, operation: string, ptr: Ptr): number {
 		if (space.heap.checked) rejectIfFreed(space, operation, ptr, ptr - HEADER_BYTES);
 		return rejectNotRc(operation, ptr, meta);
 	}
+	if (u32[h + H_SPACE] !== space.address) {
+		rejectForeign(u32, space.address, operation, ptr, u32[h + H_SPACE] as number);
+	}
 	if (space.checkBlocks) checkBlock(space, operation, ptr, ptr - offsetOf(meta));
 	return h;
 }
 
-/** A handle's value: (with `checkBlocks`) a live block, holding the value of the handle's serial. */
+/**
+ * A handle's value: (with `checkBlocks`) a live block, holding the value of the handle's serial in the
+ * handle's space.
+ */
 export function handleHeaderOf(
 	space: RcSpace,
 	operation: string,
@@ -33,7 +50,10 @@ export function handleHeaderOf(
 ): number {
 	if (space.checkBlocks) checkBlock(space, operation, ptr, ptr - valueOffset);
 	const h = (ptr - HEADER_BYTES) >>> 2;
-	if (space.heap.u32[h + H_SERIAL] !== serial) rejectStaleHandle(operation, ptr, ptr - valueOffset, serial);
+	const u32 = space.heap.u32;
+	if (u32[h + H_SERIAL] !== serial || u32[h + H_SPACE] !== space.address) {
+		rejectStaleHandle(operation, ptr, ptr - valueOffset, serial);
+	}
 	return h;
 }
 

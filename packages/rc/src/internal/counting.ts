@@ -1,10 +1,12 @@
-import { hex, type Ptr } from "@offheap/core";
+import { HeapCorruptionError, hex, type Ptr } from "@offheap/core";
 import type { RcKind } from "../rc-kind.ts";
 import type { RcSpace } from "../rc-space.ts";
 import {
 	DROPPING,
 	F_FREED,
 	H_META,
+	H_NEXT,
+	H_PREV,
 	H_SERIAL,
 	H_STRONG,
 	H_WEAK,
@@ -15,13 +17,87 @@ import {
 	offsetOf,
 	TAG_FREED,
 	W_DROPPED,
+	W_FIRST,
 	W_LIVE,
 } from "./layout.ts";
 import { rejectNoWeak, rejectOverflow, rejectUnknownKind } from "./reject.ts";
 
 // What the raw functions and the handles share once an address is validated (`h` is the u32 index of
-// its header): count changes, drops and frees. Each function throws only before it changes anything,
-// except for the errors of drop hooks, which are rethrown after the drop completed.
+// its header): count changes, drops and frees, and the space's list of value blocks. Each function
+// throws only before it changes anything, except for the errors of drop hooks, which are rethrown
+// after the drop completed.
+
+/** u32 index of the header of the value at `ptr`. */
+function headerIndex(ptr: Ptr): number {
+	return (ptr - HEADER_BYTES) >>> 2;
+}
+
+/** Adds the value at `ptr` (header `h`) at the front of the space's list of value blocks. */
+export function linkValue(space: RcSpace, ptr: Ptr, h: number): void {
+	const u32 = space.heap.u32;
+	const first = u32[space.control + W_FIRST] as number;
+	u32[h + H_PREV] = 0;
+	u32[h + H_NEXT] = first;
+	if (first !== 0) u32[headerIndex(first) + H_PREV] = ptr;
+	u32[space.control + W_FIRST] = ptr;
+}
+
+/** Whether `link` can be the address of a value in a heap of `bytes` bytes. */
+function linkInRange(link: number, bytes: number): boolean {
+	return (link & 7) === 0 && link >= HEADER_BYTES && link < bytes;
+}
+
+/**
+ * Throws {@link HeapCorruptionError} unless the neighbours of the value at `ptr` in the space's list
+ * link back to it (glibc's "corrupted double-linked list" check, before an unlink writes through them).
+ */
+export function checkLinks(space: RcSpace, ptr: Ptr, h: number): void {
+	const u32 = space.heap.u32;
+	const bytes = u32.length * 4;
+	const prev = u32[h + H_PREV] as number;
+	const next = u32[h + H_NEXT] as number;
+	if (
+		prev === 0
+			? u32[space.control + W_FIRST] !== ptr
+			: !linkInRange(prev, bytes) || u32[headerIndex(prev) + H_NEXT] !== ptr
+	) {
+		brokenLink(
+			space,
+			ptr,
+			h,
+			prev === 0
+				? `it has no previous value but the list starts at ${hex(u32[space.control + W_FIRST] as number)}`
+				: `its previous value ${hex(prev)} does not link back to it`,
+		);
+	}
+	if (next !== 0 && (!linkInRange(next, bytes) || u32[headerIndex(next) + H_PREV] !== ptr)) {
+		brokenLink(space, ptr, h, `its next value ${hex(next)} does not link back to it`);
+	}
+}
+
+function brokenLink(space: RcSpace, ptr: Ptr, h: number, why: string): never {
+	throw new HeapCorruptionError(
+		ptr - offsetOf(space.heap.u32[h + H_META] as number),
+		`RcSpace ${hex(space.address)}: the list of values is broken at value ${hex(ptr)}: ${why}`,
+	);
+}
+
+function unlinkValue(u32: Uint32Array, control: number, h: number): void {
+	const prev = u32[h + H_PREV] as number;
+	const next = u32[h + H_NEXT] as number;
+	if (prev === 0) u32[control + W_FIRST] = next;
+	else u32[headerIndex(prev) + H_NEXT] = next;
+	if (next !== 0) u32[headerIndex(next) + H_PREV] = prev;
+}
+
+/** Undoes {@link unlinkValue}: the header still holds its links. */
+function relinkValue(u32: Uint32Array, control: number, ptr: Ptr, h: number): void {
+	const prev = u32[h + H_PREV] as number;
+	const next = u32[h + H_NEXT] as number;
+	if (prev === 0) u32[control + W_FIRST] = ptr;
+	else u32[headerIndex(prev) + H_NEXT] = ptr;
+	if (next !== 0) u32[headerIndex(next) + H_PREV] = ptr;
+}
 
 /** Adds a weak reference. */
 export function addWeak(space: RcSpace, operation: string, ptr: Ptr, h: number): void {
@@ -41,8 +117,8 @@ export function releaseWeakAt(space: RcSpace, operation: string, ptr: Ptr, h: nu
 		u32[h + H_WEAK] = weak - 1;
 		return false;
 	}
-	u32[space.control + W_DROPPED] = (u32[space.control + W_DROPPED] as number) - 1;
 	freeBlock(space, ptr, h);
+	u32[space.control + W_DROPPED] = (u32[space.control + W_DROPPED] as number) - 1;
 	return true;
 }
 
@@ -59,7 +135,14 @@ export function dropValue(space: RcSpace, operation: string, ptr: Ptr, h: number
 	u32[h + H_STRONG] = 0;
 	u32[space.control + W_LIVE] = (u32[space.control + W_LIVE] as number) - 1;
 	if (kind.drop === undefined) {
-		afterDrop(space, ptr);
+		try {
+			afterDrop(space, ptr);
+		} catch (error) {
+			// The block could not be freed (a corrupted list or heap): undo the drop, nothing changed.
+			u32[h + H_STRONG] = 1;
+			u32[space.control + W_LIVE] = (u32[space.control + W_LIVE] as number) + 1;
+			throw error;
+		}
 		return;
 	}
 	u32[h + H_META] = ((u32[h + H_META] as number) | DROPPING) >>> 0;
@@ -83,7 +166,14 @@ function runDrops(space: RcSpace, first: Ptr): void {
 				if (errors === undefined) errors = [];
 				errors.push(error);
 			}
-			afterDrop(space, ptr);
+			try {
+				afterDrop(space, ptr);
+			} catch (error) {
+				// The block could not be freed (a corrupted list or heap): it stays, counted as dropped.
+				keepDropped(space, ptr);
+				if (errors === undefined) errors = [];
+				errors.push(error);
+			}
 			if (pending.length === 0) break;
 			ptr = pending.pop() as number;
 		}
@@ -97,28 +187,53 @@ function runDrops(space: RcSpace, first: Ptr): void {
 	}
 }
 
-/** Gives back the weak reference all strong ones held together; frees the block if it was the last. */
+/**
+ * Gives back the weak reference all strong ones held together; frees the block if it was the last.
+ * Throws only before it changes anything.
+ */
 function afterDrop(space: RcSpace, ptr: Ptr): void {
 	const u32 = space.heap.u32;
-	const h = (ptr - HEADER_BYTES) >>> 2;
+	const h = headerIndex(ptr);
 	const weak = (u32[h + H_WEAK] as number) - 1;
 	if (weak === 0) freeBlock(space, ptr, h);
-	else {
-		u32[h + H_META] = ((u32[h + H_META] as number) & ~DROPPING) >>> 0;
-		u32[h + H_WEAK] = weak;
-		u32[space.control + W_DROPPED] = (u32[space.control + W_DROPPED] as number) + 1;
-	}
+	else keepDropped(space, ptr);
 }
 
+/** A dropped value whose block stays: weak references (or a failed free) keep it. */
+function keepDropped(space: RcSpace, ptr: Ptr): void {
+	const u32 = space.heap.u32;
+	const h = headerIndex(ptr);
+	u32[h + H_META] = ((u32[h + H_META] as number) & ~DROPPING) >>> 0;
+	u32[h + H_WEAK] = Math.max(1, (u32[h + H_WEAK] as number) - 1);
+	u32[space.control + W_DROPPED] = (u32[space.control + W_DROPPED] as number) + 1;
+}
+
+/**
+ * Unlinks the value and gives its block back. Throws {@link HeapCorruptionError} (from the list check
+ * or from the allocator) with everything as it was.
+ */
 function freeBlock(space: RcSpace, ptr: Ptr, h: number): void {
+	checkLinks(space, ptr, h);
 	const heap = space.heap;
 	const u32 = heap.u32;
+	const control = space.control;
 	const meta = u32[h + H_META] as number;
+	const serial = u32[h + H_SERIAL] as number;
+	const weak = u32[h + H_WEAK] as number;
+	unlinkValue(u32, control, h);
 	// A freed value has serial 0, which no value has, and a tag that says freed: stale handles and raw
 	// addresses are caught even before the memory is reused.
 	u32[h + H_SERIAL] = 0;
 	u32[h + H_WEAK] = 0;
 	u32[h + H_META] = ((meta & 0xffffff) | (TAG_FREED << 24)) >>> 0;
+	try {
+		space.allocator.free(ptr - offsetOf(meta));
+	} catch (error) {
+		u32[h + H_SERIAL] = serial;
+		u32[h + H_WEAK] = weak;
+		u32[h + H_META] = meta;
+		relinkValue(u32, control, ptr, h);
+		throw error;
+	}
 	heap.f64[(space.address >>> 3) + F_FREED] += 1;
-	space.allocator.free(ptr - offsetOf(meta));
 }

@@ -1,16 +1,23 @@
 // Byte layout of what @offheap/rc keeps in the heap. Changing any of it changes LAYOUT_VERSION.
 
 /**
- * Every value is preceded by a 16-byte header at `ptr - 16`, read as four u32 words from
- * `h = (ptr - 16) >>> 2`: the strong count, the weak count (weak references, plus one held by all the
- * strong references together while there are any, as in Rust's `RcInner`), the serial of the value,
- * and a meta word (kind id, log2 of the value's offset in its block, and a tag byte).
+ * Every value is preceded by a 32-byte header at `ptr - 32`, read as eight u32 words from
+ * `h = (ptr - 32) >>> 2`: the previous and next value of the space (the space's list of value blocks,
+ * which `RcSpace.check` walks), the address of the space that owns the value (so a
+ * value of one space is refused by another), a check word mixing the header's fixed fields, the strong
+ * count, the weak count (weak references, plus one held by all the strong references together while
+ * there are any, as in Rust's `RcInner`), the serial of the value, and a meta word (kind id, log2 of the
+ * value's offset in its block, and a tag byte). The counts stay at `ptr - 16` and `ptr - 12`.
  */
-export const HEADER_BYTES = 16;
-export const H_STRONG = 0;
-export const H_WEAK = 1;
-export const H_SERIAL = 2;
-export const H_META = 3;
+export const HEADER_BYTES = 32;
+export const H_PREV = 0;
+export const H_NEXT = 1;
+export const H_SPACE = 2;
+export const H_CHECK = 3;
+export const H_STRONG = 4;
+export const H_WEAK = 5;
+export const H_SERIAL = 6;
+export const H_META = 7;
 
 /** Tag byte of the meta word: catches most pointers that are not Rc values at all. */
 export const TAG = 0xa7;
@@ -36,15 +43,15 @@ export function implicitWeak(strong: number, meta: number): number {
 	return strong !== 0 || (meta & DROPPING) !== 0 ? 1 : 0;
 }
 
-/** Offset of the value in its block, from the meta word: 16 bytes, or the value's alignment if larger. */
+/** Offset of the value in its block, from the meta word: 32 bytes, or the value's alignment if larger. */
 export function offsetOf(meta: number): number {
 	return 1 << ((meta >>> 16) & 31);
 }
 
-/** The space's control block, as u32 words from `address >>> 2`, then two f64 counters. */
-export const CONTROL_BYTES = 48;
+/** The space's control block, as u32 words from `address >>> 2`, two f64 counters, then more words. */
+export const CONTROL_BYTES = 56;
 export const SPACE_MAGIC = 0x52635370; // "pScR" little-endian: "RcSp" in a hex dump
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 export const W_MAGIC = 0;
 export const W_VERSION = 1;
 export const W_SERIAL = 2;
@@ -56,6 +63,20 @@ export const W_DROPPED = 7;
 /** f64 indexes from `address >>> 3`. */
 export const F_CREATED = 4;
 export const F_FREED = 5;
+/** The first value of the space's list of value blocks (0 when it holds none). */
+export const W_FIRST = 12;
+/** A random nonzero id of the space, drawn when it is created: a JS object of a space freed (through
+ * another object) and of a new space at the same address is told apart by it. */
+export const W_ID = 13;
+
+/** Bits of the meta word fixed for the life of a value: kind id and offset. */
+export const META_FIXED = 0x1fffff;
+const CHECK_SALT = 0x4b1d0c4e;
+
+/** The check word of a header: its space, serial and fixed meta bits, mixed. */
+export function checkWord(space: number, serial: number, meta: number): number {
+	return (space ^ serial ^ (meta & META_FIXED) ^ CHECK_SALT) >>> 0;
+}
 
 /**
  * Kind table: one block holding a record per kind id, in id order: name length (UTF-16 code units),

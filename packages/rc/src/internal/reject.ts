@@ -1,5 +1,5 @@
-import { DoubleFreeError, hex, InvalidPointerError } from "@offheap/core";
-import { TAG_FREED } from "./layout.ts";
+import { DoubleFreeError, describeArgument, hex, InvalidPointerError } from "@offheap/core";
+import { HEADER_BYTES, SPACE_MAGIC, TAG_FREED, W_MAGIC } from "./layout.ts";
 
 // Cold paths: every function here throws, and runs only when a caller made a mistake. Releasing
 // something already gone is a DoubleFreeError; any other use of something gone, or of an address that
@@ -15,15 +15,47 @@ function gone(operation: string, ptr: number, detail: string): never {
 }
 
 /** @internal */
-export function rejectAddress(operation: string, ptr: number, heapBytes: number): never {
+export function rejectAddress(operation: string, ptr: unknown, heapBytes: number): never {
+	if (typeof ptr !== "number") {
+		throw new TypeError(
+			`${operation}: ptr must be a number (the address of a value), got ${describeArgument(ptr)}`,
+		);
+	}
 	let detail = "not 8-aligned, so not the address of an Rc value";
-	if (typeof ptr !== "number") detail = `expected a number, got ${typeof ptr}`;
-	else if (!Number.isInteger(ptr)) detail = "not an integer";
+	if (!Number.isInteger(ptr)) detail = "not an integer";
 	else if (ptr < 0) detail = "negative";
 	else if (ptr === 0) detail = "NULL";
 	else if (ptr >= heapBytes) detail = `past the end of the heap at ${hex(heapBytes)}`;
-	else if (ptr < 16) detail = "too low to have an Rc header";
+	else if (ptr < HEADER_BYTES) detail = "too low to have an Rc header";
 	throw new InvalidPointerError(operation, ptr, detail);
+}
+
+/** @internal */
+export function rejectNotSpace(operation: string, space: unknown): never {
+	throw new TypeError(`${operation}: space must be an RcSpace, got ${describeArgument(space)}`);
+}
+
+/** A value whose header names the space at `owner`, given to the space at `address`. @internal */
+export function rejectForeign(
+	u32: Uint32Array,
+	address: number,
+	operation: string,
+	ptr: number,
+	owner: number,
+): never {
+	const isSpace =
+		owner !== 0 &&
+		(owner & 7) === 0 &&
+		owner < u32.length * 4 &&
+		u32[(owner >>> 2) + W_MAGIC] === SPACE_MAGIC;
+	const whose = isSpace
+		? `another RcSpace (at ${hex(owner)})`
+		: `no RcSpace (its header names ${hex(owner)}, where there is none)`;
+	throw new InvalidPointerError(
+		operation,
+		ptr,
+		`the value belongs to ${whose}, not to this one (at ${hex(address)})`,
+	);
 }
 
 /** @internal */
@@ -97,4 +129,14 @@ export function rejectUnknownKind(operation: string, ptr: number, id: number): n
 /** @internal */
 export function rejectSpaceFreed(operation: string, address: number): never {
 	throw new InvalidPointerError(operation, address, "this RcSpace was freed");
+}
+
+/** @internal */
+export function rejectSpaceGone(operation: string, address: number): never {
+	throw new InvalidPointerError(
+		operation,
+		address,
+		"the control block no longer holds this RcSpace: it was freed through another RcSpace object " +
+			"(from RcSpace.open), or overwritten",
+	);
 }
