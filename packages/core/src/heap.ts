@@ -25,6 +25,7 @@ const {
 	HEADER,
 	LAYOUT_VERSION,
 	MAGIC,
+	MAX_ALIGN,
 	MAX_HEAP_BYTES,
 	MERGED_TAG,
 	MIN_HEAP_BYTES,
@@ -56,8 +57,6 @@ const {
 const SIZE_MASK = ~7;
 const DEFAULT_INITIAL = 65536;
 const DEFAULT_MAX = 2 ** 30;
-/** Largest alignment a request may ask for. */
-const MAX_ALIGN = 2 ** 24;
 
 const OPEN: unique symbol = Symbol("offheap.open");
 interface OpenOptions extends HeapOptions {
@@ -302,7 +301,8 @@ export class Heap implements Allocator {
 	 * ```
 	 */
 	malloc(size: number, align?: number): Ptr {
-		if (size >>> 0 !== size || size > MAX_HEAP_BYTES) return rejectSize("malloc", size);
+		if (typeof size !== "number" || size >>> 0 !== size || size > MAX_HEAP_BYTES)
+			return rejectSize("malloc", size);
 		if (align !== undefined && align !== 8) return this.mallocAligned(size, align);
 		const bytes = size < 5 ? MIN_BLOCK : (size + 11) & SIZE_MASK;
 		// Fast path, small enough for V8 to inline into the caller's loop next to free: a cached block of
@@ -350,8 +350,8 @@ export class Heap implements Allocator {
 	 * ```
 	 */
 	calloc(count: number, size: number): Ptr {
-		if (count >>> 0 !== count) return rejectCount("calloc", count);
-		if (size >>> 0 !== size) return rejectSize("calloc", size);
+		if (typeof count !== "number" || count >>> 0 !== count) return rejectCount("calloc", count);
+		if (typeof size !== "number" || size >>> 0 !== size) return rejectSize("calloc", size);
 		const total = count * size;
 		if (total > MAX_HEAP_BYTES) return 0;
 		// Bytes at or above this were never handed out and are still zero. It is read before allocating:
@@ -446,7 +446,13 @@ export class Heap implements Allocator {
 	}
 
 	private mallocAligned(size: number, align: number): Ptr {
-		if (align >>> 0 !== align || align === 0 || (align & (align - 1)) !== 0 || align > MAX_ALIGN) {
+		if (
+			typeof align !== "number" ||
+			align >>> 0 !== align ||
+			align === 0 ||
+			(align & (align - 1)) !== 0 ||
+			align > MAX_ALIGN
+		) {
 			return rejectAlign("malloc", align);
 		}
 		const bytes = Math.max(MIN_BLOCK, (size + 11) & SIZE_MASK);
@@ -543,19 +549,20 @@ export class Heap implements Allocator {
 	free(ptr: Ptr): void {
 		if (ptr === 0) return;
 		const i32 = this.i32;
-		const block = ptr - HEADER;
 		// One test for every bad pointer, short-circuited so that the bitmap is read only for an aligned
 		// pointer inside the arena; kept small so that V8 inlines free into its callers.
 		if (
+			typeof ptr !== "number" ||
 			ptr >>> 0 !== ptr ||
 			(ptr & 7) !== 0 ||
 			ptr < FIRST_PTR ||
 			ptr >= this.arenaEnd ||
 			((i32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 ||
-			(i32[block >>> 2] & (FREE | CACHED)) !== 0
+			(i32[(ptr - HEADER) >>> 2] & (FREE | CACHED)) !== 0
 		) {
 			rejectPointer("free", ptr, this.u32, this.arenaEnd);
 		}
+		const block = ptr - HEADER;
 		const header = i32[block >>> 2];
 		const size = header & SIZE_MASK;
 		// Fast path: a small block goes to the cache while it has room (see W_CACHED_HEADS), untouched but
@@ -606,7 +613,13 @@ export class Heap implements Allocator {
 	 */
 	usableSize(ptr: Ptr): number {
 		const i32 = this.i32;
-		if (ptr >>> 0 !== ptr || (ptr & 7) !== 0 || ptr < FIRST_PTR || ptr >= this.arenaEnd) {
+		if (
+			typeof ptr !== "number" ||
+			ptr >>> 0 !== ptr ||
+			(ptr & 7) !== 0 ||
+			ptr < FIRST_PTR ||
+			ptr >= this.arenaEnd
+		) {
 			return rejectPointer("usableSize", ptr, this.u32, this.arenaEnd);
 		}
 		const header = i32[(ptr - HEADER) >>> 2];
@@ -768,7 +781,13 @@ export class Heap implements Allocator {
 	realloc(ptr: Ptr, size: number): Ptr {
 		if (ptr === 0) return this.malloc(size);
 		let i32 = this.i32;
-		if (ptr >>> 0 !== ptr || (ptr & 7) !== 0 || ptr < FIRST_PTR || ptr >= this.arenaEnd) {
+		if (
+			typeof ptr !== "number" ||
+			ptr >>> 0 !== ptr ||
+			(ptr & 7) !== 0 ||
+			ptr < FIRST_PTR ||
+			ptr >= this.arenaEnd
+		) {
 			return rejectPointer("realloc", ptr, this.u32, this.arenaEnd);
 		}
 		const block = ptr - HEADER;
@@ -779,7 +798,8 @@ export class Heap implements Allocator {
 		) {
 			return rejectPointer("realloc", ptr, this.u32, this.arenaEnd);
 		}
-		if (size >>> 0 !== size || size > MAX_HEAP_BYTES) return rejectSize("realloc", size);
+		if (typeof size !== "number" || size >>> 0 !== size || size > MAX_HEAP_BYTES)
+			return rejectSize("realloc", size);
 		const need = Math.max(MIN_BLOCK, (size + 11) & SIZE_MASK);
 		const old = header & SIZE_MASK;
 		let flags = header & PREV_FREE;

@@ -62,6 +62,33 @@ describe("checked mode catches each misuse", () => {
 		expect(() => heap.free(heap.malloc(48))).toThrow(HeapCorruptionError);
 	});
 
+	it("reports a write after free once, retires that block, and leaves the block being freed live", () => {
+		const heap = new Heap({ checked: { quarantineBytes: 64, stacks: false } });
+		const p = heap.malloc(48);
+		heap.free(p);
+		heap.u8[p + 3] = 7;
+		const b = heap.malloc(48);
+		heap.u8.fill(9, b, b + 48);
+		const bytes = heap.u8.slice();
+		const stats = heap.stats();
+		expect(() => heap.free(b)).toThrow(
+			new RegExp(
+				`^heap corrupted at block 0x${p.toString(16).padStart(4, "0")}: write after free: byte 3 of the 48 B block`,
+			),
+		);
+		expect(heap.u8).toEqual(bytes);
+		expect(heap.stats()).toEqual(stats);
+		expect(heap.usableSize(b)).toBe(48); // b is still live, contents as they were
+		expect(heap.u8.subarray(b, b + 48).every((byte) => byte === 9)).toBe(true);
+		heap.free(b); // the corruption was reported once: b frees normally now
+		heap.free(heap.malloc(48));
+		heap.check();
+		expect(() => heap.free(p)).toThrow(/written after its free \(reported then\), and is retired/);
+		expect(heap.leaks()).toEqual([]);
+		// The retired block's memory is never handed out again.
+		for (let i = 0; i < 50; i++) expect(heap.malloc(48)).not.toBe(p);
+	});
+
 	it("reports a double free with the allocation site and both free sites", () => {
 		const heap = new Heap({ checked: true });
 		const p = heap.malloc(10);

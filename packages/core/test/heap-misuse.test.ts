@@ -206,3 +206,92 @@ describe("the NULL guard", () => {
 		expect(heap.u8.slice(0, 256).every((byte) => byte === 0)).toBe(true);
 	});
 });
+
+describe("arguments of the wrong type", () => {
+	const odd: [string, unknown][] = [
+		["bigint 16n", 16n],
+		["symbol Symbol(size)", Symbol("size")],
+		['string "16"', "16"],
+		["null", null],
+	];
+
+	it.each(odd)("refuses a %s size, count or alignment with a TypeError naming it", (text, value) => {
+		for (const checked of [false, true]) {
+			const { heap, live } = busyHeap();
+			const checkedHeap = checked ? new Heap({ checked: { stacks: false } }) : heap;
+			const h = checkedHeap;
+			const p = checked ? h.malloc(8) : (live[0] as number);
+			const n = value as number;
+			expect(expectRefused(h, TypeError, () => h.malloc(n)).message).toBe(
+				`malloc: size ${text} is not a number`,
+			);
+			expect(expectRefused(h, TypeError, () => h.alloc(n)).message).toBe(
+				`malloc: size ${text} is not a number`,
+			);
+			expect(expectRefused(h, TypeError, () => h.malloc(8, n)).message).toBe(
+				`malloc: alignment ${text} is not a number`,
+			);
+			expect(expectRefused(h, TypeError, () => h.calloc(n, 8)).message).toBe(
+				`calloc: count ${text} is not a number`,
+			);
+			expect(expectRefused(h, TypeError, () => h.calloc(8, n)).message).toBe(
+				`calloc: size ${text} is not a number`,
+			);
+			expect(expectRefused(h, TypeError, () => h.realloc(p, n)).message).toBe(
+				`realloc: size ${text} is not a number`,
+			);
+		}
+	});
+
+	it.each(odd)("refuses a %s pointer with an InvalidPointerError naming it", (text, value) => {
+		const { heap } = busyHeap();
+		for (const call of [
+			() => heap.free(value as number),
+			() => heap.realloc(value as number, 8),
+			() => heap.usableSize(value as number),
+		]) {
+			if (value === null) continue; // realloc(null) is not malloc: covered below
+			expect(expectRefused(heap, InvalidPointerError, call).message).toContain(
+				`expected a number, got ${text}`,
+			);
+		}
+	});
+
+	it("refuses alignments a checked heap used to accept, as an unchecked heap does", () => {
+		const heap = new Heap({ checked: { stacks: false } });
+		for (const align of [0, 3, -8, 1.5, 2 ** 25, 2 ** 31, Number.POSITIVE_INFINITY, Number.NaN]) {
+			expect(expectRefused(heap, RangeError, () => heap.malloc(16, align)).message).toBe(
+				`malloc: alignment ${align} is not a power of two in [1, 2^24]`,
+			);
+		}
+		expect(expectRefused(heap, TypeError, () => heap.malloc(16, null as unknown as number)).message).toBe(
+			"malloc: alignment null is not a number",
+		);
+	});
+});
+
+describe("options", () => {
+	it("refuses an unknown option of a heap, naming it and the valid ones", () => {
+		expect(() => new Heap({ maxbytes: 1024 } as never)).toThrow(
+			new TypeError(
+				'Heap: unknown option "maxbytes"; did you mean "maxBytes"? (valid options: initialBytes, maxBytes, growthFactor, shared, buffer, checked)',
+			),
+		);
+		expect(() => new Heap({ checked: { stack: false } } as never)).toThrow(
+			new TypeError('Heap: checked: unknown option "stack" (valid options: quarantineBytes, stacks)'),
+		);
+	});
+
+	it("refuses options of the wrong type, naming them", () => {
+		expect(() => new Heap({ shared: "yes" } as never)).toThrow(
+			new TypeError('Heap: shared string "yes" is not a boolean'),
+		);
+		expect(() => new Heap({ checked: { stacks: 1 } } as never)).toThrow(
+			new TypeError("Heap: checked.stacks 1 is not a boolean"),
+		);
+		expect(() => new Heap({ checked: { quarantineBytes: -1 } })).toThrow(RangeError);
+		expect(() => new Heap({ initialBytes: 65536n } as never)).toThrow(
+			new RangeError("Heap: initialBytes bigint 65536n is not a non-negative integer"),
+		);
+	});
+});

@@ -3,8 +3,8 @@ import { CallSites } from "../call-sites.ts";
 import { DoubleFreeError, HeapCorruptionError, hex, InvalidPointerError } from "../errors.ts";
 import type { Heap } from "../heap.ts";
 import { checkNullGuard } from "./inspect.ts";
-import { MAX_HEAP_BYTES } from "./layout.ts";
-import { rejectCount, rejectSize } from "./validate.ts";
+import { MAX_ALIGN, MAX_HEAP_BYTES } from "./layout.ts";
+import { rejectAlign, rejectCount, rejectSize } from "./validate.ts";
 
 /**
  * Checked mode: the debugging allocator behind `new Heap({ checked: true })`.
@@ -46,6 +46,11 @@ export class Checker {
 	private readonly live = new Set<number>();
 	/** Quarantined user pointers in free order (a Map iterates in insertion order). */
 	private readonly quarantine = new Map<number, number>();
+	/**
+	 * Quarantined blocks found written after their free: reported once, then kept allocated in the heap
+	 * and never reused (they are not leaks: `leaks()` does not list them).
+	 */
+	private readonly retired = new Set<number>();
 	private quarantined = 0;
 	private readonly sites: CallSites;
 
@@ -58,7 +63,18 @@ export class Checker {
 
 	malloc(size: number, align?: number): Ptr {
 		checkNullGuard(this.heap.u32);
-		if (size >>> 0 !== size || size > MAX_HEAP_BYTES) return rejectSize("malloc", size);
+		if (typeof size !== "number" || size >>> 0 !== size || size > MAX_HEAP_BYTES)
+			return rejectSize("malloc", size);
+		if (
+			align !== undefined &&
+			(typeof align !== "number" ||
+				align >>> 0 !== align ||
+				align === 0 ||
+				(align & (align - 1)) !== 0 ||
+				align > MAX_ALIGN)
+		) {
+			return rejectAlign("malloc", align);
+		}
 		const a = align === undefined || align <= 8 ? 8 : align;
 		const front = Math.max(FRONT, a);
 		if (front + size + TAIL > MAX_HEAP_BYTES) return 0;
@@ -85,8 +101,8 @@ export class Checker {
 
 	calloc(count: number, size: number): Ptr {
 		checkNullGuard(this.heap.u32);
-		if (count >>> 0 !== count) return rejectCount("calloc", count);
-		if (size >>> 0 !== size) return rejectSize("calloc", size);
+		if (typeof count !== "number" || count >>> 0 !== count) return rejectCount("calloc", count);
+		if (typeof size !== "number" || size >>> 0 !== size) return rejectSize("calloc", size);
 		const total = count * size;
 		if (total > MAX_HEAP_BYTES) return 0;
 		const user = this.malloc(total);
@@ -99,7 +115,8 @@ export class Checker {
 		if (ptr === 0) return this.malloc(size);
 		checkNullGuard(this.heap.u32);
 		this.validate("realloc", ptr);
-		if (size >>> 0 !== size || size > MAX_HEAP_BYTES) return rejectSize("realloc", size);
+		if (typeof size !== "number" || size >>> 0 !== size || size > MAX_HEAP_BYTES)
+			return rejectSize("realloc", size);
 		const old = this.heap.u32[(ptr - 32) >>> 2] as number;
 		const moved = this.malloc(size);
 		if (moved === 0) return 0;
@@ -145,27 +162,38 @@ export class Checker {
 		return [...groups.values()].sort((a, b) => b.bytes - a.bytes);
 	}
 
-	/** Moves a live block to the quarantine, poisoned, and lets the oldest quarantined blocks go. */
+	/**
+	 * Moves a live block to the quarantine, poisoned, after letting the oldest quarantined blocks go to
+	 * make room for it. A quarantined block found written after its free is reported (once) before this
+	 * block changes: it is retired, never to be reused, and `user` stays live as it was.
+	 */
 	private release(user: number): void {
 		this.verifyZones(user, "free");
 		const heap = this.heap;
 		const size = heap.u32[(user - 32) >>> 2] as number;
+		while (this.quarantine.size > 0 && this.quarantined + size > this.quarantineLimit) {
+			const oldest = this.quarantine.keys().next().value as number;
+			this.evict(oldest);
+		}
 		heap.u32[(user - 24) >>> 2] = this.site();
 		heap.u8.fill(POISON, user, user + size);
 		this.live.delete(user);
 		this.quarantine.set(user, size);
 		this.quarantined += size;
-		while (this.quarantined > this.quarantineLimit) {
-			const oldest = this.quarantine.keys().next().value as number;
-			this.evict(oldest);
-		}
 	}
 
+	/** Hands the oldest quarantined block back to the heap, or retires it when it was written after free. */
 	private evict(user: number): void {
-		this.verifyPoison(user);
 		const size = this.quarantine.get(user) as number;
 		this.quarantine.delete(user);
 		this.quarantined -= size;
+		try {
+			this.verifyPoison(user);
+		} catch (error) {
+			// Its memory stays allocated in the heap: something may still write through the stale pointer.
+			this.retired.add(user);
+			throw error;
+		}
 		const front = this.heap.u32[(user - 20) >>> 2] as number;
 		this.raw.free.call(this.heap, user - front);
 	}
@@ -182,6 +210,13 @@ export class Checker {
 					`  allocated at:\n${this.indent(u32[(ptr - 28) >>> 2] as number)}\n` +
 					`  first freed at:\n${this.indent(u32[(ptr - 24) >>> 2] as number)}\n` +
 					`  freed again at:\n${this.indent(this.site())}`,
+			);
+		}
+		if (this.retired.has(ptr)) {
+			throw new DoubleFreeError(
+				operation,
+				ptr,
+				"the block was freed, then written after its free (reported then), and is retired",
 			);
 		}
 		for (const user of this.live) {

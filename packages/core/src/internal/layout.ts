@@ -124,6 +124,8 @@ export const MERGED_TAG = 0xdeadf7ee;
 export const MIN_HEAP_BYTES = 8192;
 /** Largest heap: addresses stay below 2^31 so that 32-bit integer arithmetic never wraps. */
 export const MAX_HEAP_BYTES: number = 2 ** 31 - 65536;
+/** Largest alignment a request may ask for. */
+export const MAX_ALIGN: number = 2 ** 24;
 /** Buffers grow in steps of this many bytes. */
 export const PAGE = 65536;
 

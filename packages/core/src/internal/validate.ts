@@ -1,5 +1,6 @@
 import type { HeapOptions } from "../api.ts";
 import { DoubleFreeError, HeapCorruptionError, hex, InvalidPointerError } from "../errors.ts";
+import { checkOptions, describeArgument } from "../kit.ts";
 import {
 	arenaEndFor,
 	FIRST_PTR,
@@ -19,25 +20,29 @@ import {
 
 // Cold paths: everything here runs only when a caller made a mistake or a heap is created or opened.
 
-function describe(value: unknown): string {
-	return typeof value === "number" ? String(value) : `${typeof value} ${String(value)}`;
+/** A TypeError for an argument that is not a number at all (a bigint, a symbol, a string …). */
+function notANumber(operation: string, name: string, value: unknown): TypeError {
+	return new TypeError(`${operation}: ${name} ${describeArgument(value)} is not a number`);
 }
 
 /** @internal */
 export function rejectSize(operation: string, size: unknown): never {
+	if (typeof size !== "number") throw notANumber(operation, "size", size);
 	throw new RangeError(
-		`${operation}: size ${describe(size)} is not an integer number of bytes in [0, ${MAX_HEAP_BYTES}]`,
+		`${operation}: size ${size} is not an integer number of bytes in [0, ${MAX_HEAP_BYTES}]`,
 	);
 }
 
 /** @internal */
 export function rejectCount(operation: string, count: unknown): never {
-	throw new RangeError(`${operation}: count ${describe(count)} is not a non-negative integer`);
+	if (typeof count !== "number") throw notANumber(operation, "count", count);
+	throw new RangeError(`${operation}: count ${count} is not a non-negative integer`);
 }
 
 /** @internal */
 export function rejectAlign(operation: string, align: unknown): never {
-	throw new RangeError(`${operation}: alignment ${describe(align)} is not a power of two in [1, 2^24]`);
+	if (typeof align !== "number") throw notANumber(operation, "alignment", align);
+	throw new RangeError(`${operation}: alignment ${align} is not a power of two in [1, 2^24]`);
 }
 
 /**
@@ -46,7 +51,7 @@ export function rejectAlign(operation: string, align: unknown): never {
  */
 export function rejectPointer(operation: string, ptr: number, u32: Uint32Array, arenaEnd: number): never {
 	if (typeof ptr !== "number")
-		throw new InvalidPointerError(operation, ptr, `expected a number, got ${typeof ptr}`);
+		throw new InvalidPointerError(operation, ptr, `expected a number, got ${describeArgument(ptr)}`);
 	if (!Number.isInteger(ptr)) throw new InvalidPointerError(operation, ptr, "not an integer");
 	if (ptr < 0) throw new InvalidPointerError(operation, ptr, "negative");
 	if (ptr >= arenaEnd) {
@@ -96,6 +101,9 @@ function containingBlock(u32: Uint32Array, bitmapBase: number, ptr: number): num
 	return ((word << 5) + 31 - Math.clz32(bits)) * 8 - 4;
 }
 
+const HEAP_OPTIONS = ["initialBytes", "maxBytes", "growthFactor", "shared", "buffer", "checked"] as const;
+const CHECKED_OPTIONS = ["quarantineBytes", "stacks"] as const;
+
 /** @internal */
 export interface ResolvedOptions {
 	initialBytes: number;
@@ -111,7 +119,7 @@ function isSharedBuffer(value: unknown): value is SharedArrayBuffer {
 
 function checkBytes(name: string, value: unknown): number {
 	if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-		throw new RangeError(`Heap: ${name} ${describe(value)} is not a non-negative integer`);
+		throw new RangeError(`Heap: ${name} ${describeArgument(value)} is not a non-negative integer`);
 	}
 	if (value > MAX_HEAP_BYTES)
 		throw new RangeError(`Heap: ${name} ${value} is above the largest heap, ${MAX_HEAP_BYTES} B`);
@@ -124,10 +132,23 @@ export function validateOptions(
 	defaultInitial: number,
 	defaultMax: number,
 ): ResolvedOptions {
+	checkOptions("Heap", options, HEAP_OPTIONS);
 	if (typeof options !== "object" || options === null) throw new TypeError("Heap: options must be an object");
+	const checked = options.checked;
+	if (checked !== undefined && typeof checked !== "boolean") {
+		checkOptions("Heap: checked", checked, CHECKED_OPTIONS);
+		const { quarantineBytes, stacks } = checked;
+		if (quarantineBytes !== undefined) checkBytes("checked.quarantineBytes", quarantineBytes);
+		if (stacks !== undefined && typeof stacks !== "boolean") {
+			throw new TypeError(`Heap: checked.stacks ${describeArgument(stacks)} is not a boolean`);
+		}
+	}
+	if (options.shared !== undefined && typeof options.shared !== "boolean") {
+		throw new TypeError(`Heap: shared ${describeArgument(options.shared)} is not a boolean`);
+	}
 	const growthFactor = options.growthFactor ?? 2;
 	if (typeof growthFactor !== "number" || !(growthFactor >= 1.125 && growthFactor <= 4)) {
-		throw new RangeError(`Heap: growthFactor ${describe(growthFactor)} is not in [1.125, 4]`);
+		throw new RangeError(`Heap: growthFactor ${describeArgument(growthFactor)} is not in [1.125, 4]`);
 	}
 	const shared = options.shared === true;
 	const buffer = options.buffer;
