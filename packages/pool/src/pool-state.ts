@@ -22,7 +22,8 @@ import {
 	W_TABLE,
 	WRAPPED,
 } from "./internal/layout.ts";
-import { exhausted, rejectFreed } from "./internal/reject.ts";
+import { checkParent, exhausted, rejectFreed } from "./internal/reject.ts";
+import { verifyPool } from "./internal/verify.ts";
 
 /**
  * The state of a {@link Pool}: its counters, walking its live slots, and giving it all back. Every
@@ -87,9 +88,11 @@ export class PoolState {
 	 * hold the header and first chunk (nothing is left allocated then).
 	 */
 	constructor(parent: Allocator, slot: number | SlotType, options: PoolOptions = {}) {
+		checkParent(parent);
 		this.parent = parent;
 		this.heap = parent.heap;
-		const opened = (options as OpenOptions)[OPEN_AT];
+		const opened =
+			typeof options === "object" && options !== null ? (options as OpenOptions)[OPEN_AT] : undefined;
 		const address = opened === undefined ? formatPool(parent, slot, options) : openPool(parent, opened);
 		const hdr = address >>> 2;
 		const u32 = this.heap.u32;
@@ -205,14 +208,19 @@ export class PoolState {
 			rejectFreed("clear", 0);
 			return;
 		}
-		const u32 = this.heap.u32;
-		const i32 = this.heap.i32;
+		const heap = this.heap;
+		const u32 = heap.u32;
+		const i32 = heap.i32;
+		const checker = this.checker;
 		for (let index = (u32[hdr + W_BUMP] as number) - 1; index >= 0; index--) {
 			const t = this.locate(index);
 			const w = ((i32[t + 1] as number) + index * 4) >>> 2;
 			const word = u32[w] as number;
-			if ((word & LIVE) !== 0)
-				this.release(u32, hdr, index, (i32[t] as number) + index * this.slotBytes, w, word);
+			if ((word & LIVE) === 0) continue;
+			const ptr = (i32[t] as number) + index * this.slotBytes;
+			// Checked mode poisons each freed slot, as a free does: the next allocation verifies it.
+			if (checker !== undefined) checker.onFree(heap.u8, index, ptr);
+			this.release(u32, hdr, index, ptr, w, word);
 		}
 	}
 
@@ -240,6 +248,41 @@ export class PoolState {
 			reservedBytes: u32[hdr + W_RESERVED] as number,
 			generationBits: 30 - this.indexBits,
 		};
+	}
+
+	/**
+	 * Verifies the pool's bookkeeping in the heap, in O(capacity): the header (against what this view
+	 * was made with), the chunk table (each chunk inside the heap, after its generation words,
+	 * overlapping no other, and still a live block when the parent is the heap), every generation word
+	 * (in range for the slots handed out, zero for the others), the live count, and the free list (every
+	 * free slot exactly once, no live slot, no cycle). In a checked heap it also verifies the poison of
+	 * every free slot. Reads only.
+	 * @throws `HeapCorruptionError` naming the address of the first inconsistent word and what is wrong
+	 * with it; `InvalidPointerError` once the pool was freed.
+	 * @example
+	 * ```ts
+	 * import { Pool } from "@offheap/pool";
+	 * import { Heap, HeapCorruptionError } from "@offheap/core";
+	 * const heap = new Heap();
+	 * const pool = new Pool(heap, 16, { capacity: 8 });
+	 * const p = pool.allocPtr();
+	 * pool.freePtr(p);
+	 * pool.check(); // passes
+	 * heap.u32[p >>> 2] = 1; // a stray write over the free slot's link: it now links to itself
+	 * try {
+	 *   pool.check();
+	 * } catch (error) {
+	 *   console.log(error instanceof HeapCorruptionError); // true
+	 *   console.log((error as Error).message); // heap corrupted at block …: pool at …: the free list links to slot 0 at … a second time (a cycle)
+	 * }
+	 * ```
+	 */
+	check(): void {
+		if (this.hdr === 0) {
+			rejectFreed("check", 0);
+			return;
+		}
+		verifyPool(this);
 	}
 
 	/**

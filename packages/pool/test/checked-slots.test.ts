@@ -21,6 +21,21 @@ describe("a pool in a checked heap", () => {
 		expect(pool.live).toBe(live); // the failed allocation changed nothing
 	});
 
+	it("poisons the slots clear() frees, so they are handed out again without a false write-after-free", () => {
+		const heap = new Heap({ checked: true });
+		const pool = new Pool(heap, 16, { capacity: 4 });
+		const handles = [pool.allocOrThrow(), pool.allocOrThrow(), pool.allocOrThrow()];
+		const ptrs = handles.map((h) => pool.ptr(h));
+		pool.clear();
+		for (const p of ptrs) expect([...heap.u8.subarray(p + 4, p + 16)].every((b) => b === 0xdd)).toBe(true);
+		expect(pool.live).toBe(0);
+		pool.check();
+		const again = [pool.allocOrThrow(), pool.allocOrThrow(), pool.allocOrThrow(), pool.allocOrThrow()];
+		expect(again.every((h) => pool.isLive(h))).toBe(true);
+		expect(handles.some((h) => pool.isLive(h))).toBe(false);
+		pool.check();
+	});
+
 	it("names where a stale handle's slot was allocated and freed", () => {
 		const heap = new Heap({ checked: true });
 		const pool = new Pool(heap, 16);

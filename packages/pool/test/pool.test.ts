@@ -220,12 +220,19 @@ describe("Pool as an Allocator", () => {
 		expect(nodes.live).toBe(0);
 	});
 
-	it("asks its parent for chunks at the slot alignment, one call per chunk", () => {
+	it("asks its parent for one block per chunk at the slot alignment, the first shared with the header", () => {
 		const heap = newHeap();
 		const parent = new FaultyAllocator(heap, () => false);
-		const pool = new Pool(parent, { size: 8, align: 256 }, { capacity: 4 });
-		expect(pool.allocPtr() % 256).toBe(0);
-		expect(parent.requests).toBe(2);
+		const pool = new Pool(parent, { size: 8, align: 256 }, { capacity: 4, growable: true });
+		expect(parent.requests).toBe(1);
+		expect(pool.address % 256).toBe(0);
+		const ptrs = Array.from({ length: 16 }, () => pool.allocPtr());
+		for (const p of ptrs) expect(p % 256).toBe(0);
+		expect(pool.stats().chunks).toBe(3);
+		expect(parent.requests).toBe(3);
+		pool.free();
+		expect(parent.frees).toBe(3);
+		heap.check();
 	});
 });
 
@@ -283,8 +290,13 @@ describe("Pool lifetime", () => {
 		expect(pool.live).toBe(29);
 	});
 
-	it("accounts for the bytes it holds", () => {
-		const pool = new Pool(newHeap(), 24, { capacity: 100 });
-		expect(pool.stats().reservedBytes).toBe(320 + 100 * (24 + 4));
+	it("accounts for the bytes it holds: header, generation words, padding to the slot alignment, slots", () => {
+		const heap = newHeap();
+		expect(new Pool(heap, 24, { capacity: 100 }).stats().reservedBytes).toBe(320 + 100 * 4 + 100 * 24);
+		expect(new Pool(heap, 24, { capacity: 3 }).stats().reservedBytes).toBe(320 + 16 + 3 * 24);
+		expect(new Pool(heap, { size: 8, align: 64 }, { capacity: 3 }).stats().reservedBytes).toBe(384 + 3 * 64);
+		const growing = new Pool(heap, 8, { capacity: 4, growable: true });
+		for (let i = 0; i < 5; i++) growing.allocPtr();
+		expect(growing.stats().reservedBytes).toBe(320 + 16 + 4 * 8 + (16 + 4 * 8));
 	});
 });

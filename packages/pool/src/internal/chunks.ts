@@ -1,5 +1,5 @@
 import type { Allocator } from "@offheap/core";
-import { InvalidPointerError, OutOfMemoryError } from "@offheap/core";
+import { checkOptions, describeArgument, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
 import type { PoolOptions, SlotType } from "../api.ts";
 import {
 	DEFAULT_CAPACITY,
@@ -37,34 +37,62 @@ export function chunkStart(seg0: number, k: number): number {
 	return k === 0 ? 0 : seg0 * 2 ** (k - 1);
 }
 
-/** Bytes of a chunk of `slots` slots: the slots and one generation word each. @internal */
-export function chunkBytes(slots: number, slotBytes: number): number {
-	return slots * slotBytes + slots * 4;
+/**
+ * Bytes from the start of a chunk's block to its first slot: `lead` bytes (the header, for chunk 0),
+ * one generation word per slot, and padding up to the slot alignment. Never 0, so no slot is ever
+ * the start of a block of the parent.
+ * @internal
+ */
+export function slotsOffset(lead: number, slots: number, align: number): number {
+	return Math.ceil((lead + slots * 4) / align) * align;
+}
+
+/** Bytes of the block that holds a chunk of `slots` slots after `lead` bytes. @internal */
+export function blockBytes(lead: number, slots: number, slotBytes: number, align: number): number {
+	return slotsOffset(lead, slots, align) + slots * slotBytes;
 }
 
 /**
- * Takes a chunk of `slots` slots from the parent and records it as chunk `k` starting at slot `start`.
- * Returns false, having changed nothing, when the parent cannot hold it.
- * @internal
+ * Records the chunk of `slots` slots whose block of `bytes` bytes starts at `block`, `lead` bytes
+ * before its generation words, as chunk `k` starting at slot `start`.
  */
-export function addChunk(parent: Allocator, hdr: number, k: number, start: number, slots: number): boolean {
-	let u32 = parent.heap.u32;
-	const slotBytes = u32[hdr + W_SLOT_BYTES] as number;
-	const align = u32[hdr + W_ALIGN] as number;
-	const bytes = chunkBytes(slots, slotBytes);
-	const chunk = parent.malloc(bytes, align);
-	if (chunk === 0) return false;
-	u32 = parent.heap.u32;
+function placeChunk(
+	parent: Allocator,
+	hdr: number,
+	k: number,
+	start: number,
+	slots: number,
+	block: number,
+	lead: number,
+	bytes: number,
+): void {
+	const u32 = parent.heap.u32;
 	const i32 = parent.heap.i32;
-	i32[hdr + W_TABLE + 2 * k] = chunk - start * slotBytes;
-	i32[hdr + W_TABLE + 2 * k + 1] = chunk + slots * slotBytes - start * 4;
+	const slotBytes = u32[hdr + W_SLOT_BYTES] as number;
+	const gens = block + lead;
+	i32[hdr + W_TABLE + 2 * k] =
+		block + slotsOffset(lead, slots, u32[hdr + W_ALIGN] as number) - start * slotBytes;
+	i32[hdr + W_TABLE + 2 * k + 1] = gens - start * 4;
 	// Zero generation words read as "never handed out", which the hot paths may read for any slot
 	// of a chunk without first comparing with the count of slots handed out.
-	const gens = (chunk + slots * slotBytes) >>> 2;
-	u32.fill(0, gens, gens + slots);
+	u32.fill(0, gens >>> 2, (gens >>> 2) + slots);
 	u32[hdr + W_CHUNKS] = k + 1;
 	u32[hdr + W_CAPACITY] = start + slots;
 	u32[hdr + W_RESERVED] = (u32[hdr + W_RESERVED] as number) + bytes;
+}
+
+/**
+ * Takes a chunk of `slots` slots from the parent and records it as chunk `k` ≥ 1 starting at slot
+ * `start`. Returns false, having changed nothing, when the parent cannot hold it.
+ * @internal
+ */
+export function addChunk(parent: Allocator, hdr: number, k: number, start: number, slots: number): boolean {
+	const u32 = parent.heap.u32;
+	const align = u32[hdr + W_ALIGN] as number;
+	const bytes = blockBytes(0, slots, u32[hdr + W_SLOT_BYTES] as number, align);
+	const block = parent.malloc(bytes, align);
+	if (block === 0) return false;
+	placeChunk(parent, hdr, k, start, slots, block, 0, bytes);
 	return true;
 }
 
@@ -88,53 +116,82 @@ export function chunkSlots(i32: Int32Array, hdr: number, k: number, seg0: number
 	return (i32[hdr + W_TABLE + 2 * k] as number) + chunkStart(seg0, k) * slotBytes;
 }
 
+/** Start address of chunk `k`'s generation words: for k ≥ 1 the start of its block. @internal */
+export function chunkGens(i32: Int32Array, hdr: number, k: number, seg0: number): number {
+	return (i32[hdr + W_TABLE + 2 * k + 1] as number) + chunkStart(seg0, k) * 4;
+}
+
 /** Returns every chunk and the header to the parent. @internal */
 export function releaseAll(parent: Allocator, hdr: number): void {
 	const u32 = parent.heap.u32;
 	const chunks = u32[hdr + W_CHUNKS] as number;
 	const seg0 = u32[hdr + W_SEG0] as number;
-	const slotBytes = u32[hdr + W_SLOT_BYTES] as number;
-	for (let k = chunks - 1; k >= 0; k--) parent.free(chunkSlots(parent.heap.i32, hdr, k, seg0, slotBytes));
+	// Chunk 0 shares the header's block.
+	for (let k = chunks - 1; k >= 1; k--) parent.free(chunkGens(parent.heap.i32, hdr, k, seg0));
 	// A stale address passed to Pool.open must not find a header here.
 	parent.heap.u32[hdr + W_MAGIC] = 0;
 	parent.free(hdr << 2);
 }
 
-/** Checks the slot type and options, takes the header and first chunk; returns the header address. @internal */
+/** The options {@link PoolOptions} holds: anything else is refused. @internal */
+export const POOL_OPTIONS: readonly string[] = ["capacity", "growable", "maxCapacity"];
+
+/**
+ * Checks the slot type and options and takes one block for the header and the first chunk; returns
+ * the header address. Throws before taking anything, or having taken nothing.
+ * @internal
+ */
 export function formatPool(parent: Allocator, slot: number | SlotType, options: PoolOptions): number {
-	const type: SlotType = typeof slot === "number" ? { size: slot, align: 8 } : slot;
-	if (type === null || typeof type !== "object")
+	checkOptions("Pool", options, POOL_OPTIONS);
+	if (typeof slot !== "number" && (slot === null || typeof slot !== "object"))
 		rejectOption("slot", slot, "a byte count or { size, align }");
+	const type: SlotType = typeof slot === "number" ? { size: slot, align: 8 } : slot;
 	const { size, align } = type;
-	if (!Number.isInteger(size) || size < 0 || size > 0x40000000) {
+	if (typeof size !== "number" || !Number.isInteger(size) || size < 0 || size > 0x40000000) {
 		rejectOption("slot size", size, "an integer number of bytes in [0, 2^30]");
 	}
-	if (!isPowerOfTwo(align) || align > MAX_ALIGN)
+	if (typeof align !== "number" || !isPowerOfTwo(align) || align > MAX_ALIGN)
 		rejectOption("slot align", align, `a power of two in [1, ${MAX_ALIGN}]`);
 	const slotAlign = Math.max(8, align);
 	const slotBytes = Math.ceil(Math.max(size, 4) / slotAlign) * slotAlign;
 	const growable = options.growable ?? false;
 	if (typeof growable !== "boolean") rejectOption("growable", growable, "a boolean");
 	const requested = options.capacity ?? DEFAULT_CAPACITY;
-	if (!Number.isInteger(requested) || requested < 1 || requested > MAX_CAPACITY) {
+	if (
+		typeof requested !== "number" ||
+		!Number.isInteger(requested) ||
+		requested < 1 ||
+		requested > MAX_CAPACITY
+	) {
 		rejectOption("capacity", requested, `an integer in [1, 2^24]`);
 	}
 	const capacity = growable ? 2 ** Math.ceil(Math.log2(requested)) : requested;
 	const maxCapacity = options.maxCapacity ?? (growable ? Math.max(DEFAULT_GROWABLE_MAX, capacity) : capacity);
-	if (!Number.isInteger(maxCapacity) || maxCapacity < capacity || maxCapacity > MAX_CAPACITY) {
+	if (
+		typeof maxCapacity !== "number" ||
+		!Number.isInteger(maxCapacity) ||
+		maxCapacity < capacity ||
+		maxCapacity > MAX_CAPACITY
+	) {
 		rejectOption("maxCapacity", maxCapacity, `an integer in [capacity (${capacity}), 2^24]`);
 	}
 	if (!growable && maxCapacity !== capacity) {
 		rejectOption("maxCapacity", maxCapacity, `the capacity (${capacity}) of a pool that does not grow`);
 	}
-	if (chunkBytes(capacity, slotBytes) > 0x7fffffff) {
+	const bytes = blockBytes(HEADER_BYTES, capacity, slotBytes, slotAlign);
+	if (bytes > 0x7fffffff) {
 		rejectOption("capacity", requested, `small enough for ${capacity} slots of ${slotBytes} B to fit a heap`);
 	}
 	const indexBits = Math.max(1, 32 - Math.clz32(maxCapacity - 1));
 	const genMax = 2 ** (30 - indexBits) - 1;
-	const address = parent.malloc(HEADER_BYTES);
-	if (address === 0)
-		throw new OutOfMemoryError(HEADER_BYTES, "the parent allocator cannot hold the pool's header");
+	// One block for the header and the first chunk: creating a pool takes all it needs or nothing.
+	const address = parent.malloc(bytes, slotAlign);
+	if (address === 0) {
+		throw new OutOfMemoryError(
+			bytes,
+			`the parent allocator cannot hold the pool's header and first ${capacity} slots of ${slotBytes} B`,
+		);
+	}
 	const hdr = address >>> 2;
 	const u32 = parent.heap.u32;
 	u32.fill(0, hdr, hdr + HEADER_BYTES / 4);
@@ -150,21 +207,21 @@ export function formatPool(parent: Allocator, slot: number | SlotType, options: 
 	u32[hdr + W_SEG0] = capacity;
 	u32[hdr + W_SHIFT] = growable ? Math.log2(capacity) : 31;
 	u32[hdr + W_GROWABLE] = growable ? 1 : 0;
-	u32[hdr + W_RESERVED] = HEADER_BYTES;
-	if (!addChunk(parent, hdr, 0, 0, capacity)) {
-		parent.free(address);
-		throw new OutOfMemoryError(
-			chunkBytes(capacity, slotBytes),
-			`the parent allocator cannot hold the pool's first ${capacity} slots of ${slotBytes} B`,
-		);
-	}
+	placeChunk(parent, hdr, 0, 0, capacity, address, HEADER_BYTES, bytes);
 	return address;
 }
 
 /** Checks that a pool header is at `address`; returns it. @internal */
 export function openPool(parent: Allocator, address: number): number {
 	const u32 = parent.heap.u32;
-	if (typeof address !== "number" || address >>> 0 !== address || (address & 7) !== 0 || address === 0) {
+	if (typeof address !== "number") {
+		throw new InvalidPointerError(
+			"Pool.open",
+			address,
+			`expected the address of a pool's header, got ${describeArgument(address)}`,
+		);
+	}
+	if (address >>> 0 !== address || (address & 7) !== 0 || address === 0) {
 		throw new InvalidPointerError("Pool.open", address, "not a non-zero, 8-aligned address");
 	}
 	if (address + HEADER_BYTES > u32.length * 4) {

@@ -1,18 +1,22 @@
 /**
  * The byte layout of a pool inside its parent's heap.
  *
- * Header (320 bytes, from the parent), as u32 words after `address`: options, the free list head,
- * counters, and a table of up to 32 chunks. Chunk k holds the slots with indices
- * [start(k), start(k) + count(k)): start(0) = 0, and for k ≥ 1 start(k) = count(0) << (k − 1), so the
- * chunk of an index is found with one `clz32`. Each table entry keeps two i32 "virtual bases",
- * `slots − start·slotBytes` and `gens − start·4`, so an index maps to its slot and its generation
- * word with one multiply-add.
+ * Header (320 bytes), as u32 words after `address`: options, the free list head, counters, and a
+ * table of up to 32 chunks. Chunk k holds the slots with indices [start(k), start(k) + count(k)):
+ * start(0) = 0, and for k ≥ 1 start(k) = count(0) << (k − 1), so the chunk of an index is found with
+ * one `clz32`. Each table entry keeps two i32 "virtual bases", `slots − start·slotBytes` and
+ * `gens − start·4`, so an index maps to its slot and its generation word with one multiply-add.
  *
- * Chunk (from the parent, aligned to the slot alignment): the slots, then one u32 generation word per
- * slot: bit 0 LIVE, bit 1 WRAPPED (the slot has gone through every generation at least once), and
- * the generation in the bits above. A free slot's first u32 holds the next free index + 1 (the intrusive
- * free list); slots never handed out are not on the list: they are taken in order (`W_BUMP`), so
- * creating a pool touches none of them.
+ * Chunk: one u32 generation word per slot, padding up to the slot alignment, then the slots. Chunk 0
+ * shares one block of the parent with the header (header, then the chunk), so creating a pool takes
+ * one block or none; every later chunk is a block of its own, aligned to the slot alignment. Either
+ * way the generation words (or the header) come first, so no slot is ever the start of a block of
+ * the parent: `heap.free(slot)` is an interior pointer, refused by the heap.
+ *
+ * A generation word holds bit 0 LIVE, bit 1 WRAPPED (the slot has gone through every generation at
+ * least once), and the generation in the bits above; 0 for a slot never handed out. A free slot's
+ * first u32 holds the next free index + 1 (the intrusive free list); slots never handed out are not
+ * on the list: they are taken in order (`W_BUMP`), so creating a pool touches none of them.
  * @internal
  */
 

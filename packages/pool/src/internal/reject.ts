@@ -1,10 +1,34 @@
-import { DoubleFreeError, hex, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
+import {
+	type Allocator,
+	DoubleFreeError,
+	describeArgument,
+	hex,
+	InvalidPointerError,
+	OutOfMemoryError,
+} from "@offheap/core";
 import { GEN_SHIFT, HANDLE_MASK, LIVE, MAX_ALIGN, WRAPPED } from "./layout.ts";
 
 // Cold paths: each runs only when a caller made a mistake or a budget ran out.
 
-function describe(value: unknown): string {
-	return typeof value === "number" ? String(value) : `${typeof value} ${String(value)}`;
+/**
+ * Throws a TypeError naming `parent` when it is not an {@link Allocator} (an object with `malloc`,
+ * `free` and a `heap`), before anything reads it.
+ * @internal
+ */
+export function checkParent(parent: unknown): asserts parent is Allocator {
+	const p = parent as Partial<Allocator> | null;
+	if (
+		typeof p !== "object" ||
+		p === null ||
+		typeof p.malloc !== "function" ||
+		typeof p.free !== "function" ||
+		typeof p.heap !== "object" ||
+		p.heap === null
+	) {
+		throw new TypeError(
+			`Pool: parent ${describeArgument(parent)} is not an Allocator (a Heap, an Arena, another Pool …)`,
+		);
+	}
 }
 
 /** What a pool knows about handles, for the messages. @internal */
@@ -34,7 +58,7 @@ export function rejectHandle(handle: unknown, ctx: HandleContext, freeing: boole
 		throw new InvalidPointerError(
 			op,
 			handle as number,
-			`not a pool handle: handles are integers in [1, 2^30), got ${describe(handle)}`,
+			`not a pool handle: handles are integers in [1, 2^30), got ${describeArgument(handle)}`,
 		);
 	}
 	const index = handle & ((1 << ctx.indexBits) - 1);
@@ -85,24 +109,26 @@ export function rejectFreed(operation: string, value: unknown): never {
 
 /** @internal */
 export function rejectSize(operation: string, size: unknown): never {
-	throw new RangeError(`${operation}: size ${describe(size)} is not a non-negative integer number of bytes`);
+	throw new RangeError(
+		`${operation}: size ${describeArgument(size)} is not a non-negative integer number of bytes`,
+	);
 }
 
 /** @internal */
 export function rejectCount(operation: string, count: unknown): never {
-	throw new RangeError(`${operation}: count ${describe(count)} is not a non-negative integer`);
+	throw new RangeError(`${operation}: count ${describeArgument(count)} is not a non-negative integer`);
 }
 
 /** @internal */
 export function rejectAlign(operation: string, align: unknown): never {
 	throw new RangeError(
-		`${operation}: alignment ${describe(align)} is not a power of two in [1, ${MAX_ALIGN}]`,
+		`${operation}: alignment ${describeArgument(align)} is not a power of two in [1, ${MAX_ALIGN}]`,
 	);
 }
 
 /** @internal */
 export function rejectOption(name: string, value: unknown, expected: string): never {
-	throw new RangeError(`Pool: ${name} = ${describe(value)} is not ${expected}`);
+	throw new RangeError(`Pool: ${name} = ${describeArgument(value)} is not ${expected}`);
 }
 
 /** @internal */
