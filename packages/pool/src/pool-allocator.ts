@@ -1,15 +1,8 @@
 import type { Allocator, Ptr } from "@offheap/core";
 import type { PoolHandle } from "./api.ts";
-import { allocGeneral, freePtrGeneral, indexOf } from "./internal/general-paths.ts";
+import { allocGeneral, freePtrGeneral, liveSlot } from "./internal/general-paths.ts";
 import { GEN_SHIFT, LIVE, W_FREE_HEAD, W_LIVE, W_TABLE } from "./internal/layout.ts";
-import {
-	rejectAlign,
-	rejectCount,
-	rejectFreed,
-	rejectFreeSlot,
-	rejectPtr,
-	rejectSize,
-} from "./internal/reject.ts";
+import { rejectAlign, rejectCount, rejectFreed, rejectPtr, rejectSize } from "./internal/reject.ts";
 import { PoolState } from "./pool-state.ts";
 
 /**
@@ -74,6 +67,10 @@ export class PoolAllocator extends PoolState implements Allocator {
 	 * ```
 	 */
 	freePtr(ptr: Ptr): void {
+		if (typeof ptr !== "number") {
+			freePtrGeneral(this, ptr);
+			return;
+		}
 		const hdr = this.hdr;
 		const i32 = this.heap.i32;
 		const offset = ptr - (i32[hdr + W_TABLE] as number);
@@ -107,10 +104,14 @@ export class PoolAllocator extends PoolState implements Allocator {
 	 * ```
 	 */
 	malloc(size: number, align?: number): Ptr {
-		if (size >>> 0 !== size) return rejectSize("malloc", size);
+		if (typeof size !== "number" || size >>> 0 !== size) return rejectSize("malloc", size);
 		if (
 			align !== undefined &&
-			(align >>> 0 !== align || align === 0 || (align & (align - 1)) !== 0 || align > 4096)
+			(typeof align !== "number" ||
+				align >>> 0 !== align ||
+				align === 0 ||
+				(align & (align - 1)) !== 0 ||
+				align > 4096)
 		) {
 			return rejectAlign("malloc", align);
 		}
@@ -134,8 +135,8 @@ export class PoolAllocator extends PoolState implements Allocator {
 	 * ```
 	 */
 	calloc(count: number, size: number): Ptr {
-		if (count >>> 0 !== count) return rejectCount("calloc", count);
-		if (size >>> 0 !== size) return rejectSize("calloc", size);
+		if (typeof count !== "number" || count >>> 0 !== count) return rejectCount("calloc", count);
+		if (typeof size !== "number" || size >>> 0 !== size) return rejectSize("calloc", size);
 		if (count * size > this.slotBytes) return 0;
 		const ptr = this.malloc(0);
 		if (ptr !== 0) this.heap.u8.fill(0, ptr, ptr + this.slotBytes);
@@ -157,8 +158,8 @@ export class PoolAllocator extends PoolState implements Allocator {
 	 */
 	realloc(ptr: Ptr, size: number): Ptr {
 		if (ptr === 0) return this.malloc(size);
-		this.usableSize(ptr);
-		if (size >>> 0 !== size) return rejectSize("realloc", size);
+		liveSlot(this, "realloc", ptr);
+		if (typeof size !== "number" || size >>> 0 !== size) return rejectSize("realloc", size);
 		return size <= this.slotBytes ? ptr : 0;
 	}
 
@@ -209,7 +210,7 @@ export class PoolAllocator extends PoolState implements Allocator {
 	 * ```
 	 */
 	usableSize(ptr: Ptr): number {
-		this.handleOf(ptr);
+		liveSlot(this, "usableSize", ptr);
 		return this.slotBytes;
 	}
 
@@ -227,12 +228,10 @@ export class PoolAllocator extends PoolState implements Allocator {
 	 * ```
 	 */
 	handleOf(ptr: Ptr): PoolHandle {
-		const hdr = this.hdr;
-		if (hdr === 0) return rejectFreed("handleOf", ptr);
-		const index = indexOf(this, "handleOf", ptr);
-		const t = this.locate(index);
-		const word = this.heap.u32[((this.heap.i32[t + 1] as number) + index * 4) >>> 2] as number;
-		if ((word & LIVE) === 0) return rejectFreeSlot("handleOf", ptr, index);
+		const index = liveSlot(this, "handleOf", ptr);
+		const word = this.heap.u32[
+			((this.heap.i32[this.locate(index) + 1] as number) + index * 4) >>> 2
+		] as number;
 		return (word >>> GEN_SHIFT) * 2 ** this.indexBits + index;
 	}
 }

@@ -120,6 +120,8 @@ export class Pool extends PoolAllocator {
 	 * ```
 	 */
 	ptr(handle: PoolHandle): Ptr {
+		// A bigint or a symbol must not reach `&`, whose TypeError would name neither it nor ptr.
+		if (typeof handle !== "number") return ptrGeneral(this, handle);
 		const index = handle & this.indexMask;
 		if (index >= this.fastLimit || (handle & HANDLE_MASK) !== handle) return ptrGeneral(this, handle);
 		const hdr = this.hdr;
@@ -143,6 +145,7 @@ export class Pool extends PoolAllocator {
 	 * ```
 	 */
 	isLive(handle: PoolHandle): boolean {
+		if (typeof handle !== "number") return false;
 		const index = handle & this.indexMask;
 		if ((handle & HANDLE_MASK) !== handle) return false;
 		const t = this.locate(index);
@@ -172,6 +175,10 @@ export class Pool extends PoolAllocator {
 	 * ```
 	 */
 	freeHandle(handle: PoolHandle): void {
+		if (typeof handle !== "number") {
+			freeHandleGeneral(this, handle);
+			return;
+		}
 		const index = handle & this.indexMask;
 		if (index >= this.fastLimit || (handle & HANDLE_MASK) !== handle) {
 			freeHandleGeneral(this, handle);

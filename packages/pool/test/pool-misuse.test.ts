@@ -164,3 +164,127 @@ describe("Pool argument misuse", () => {
 		expect([pool.live, pool.capacity, pool.highWater]).toEqual([0, 0, 0]);
 	});
 });
+
+describe("Pool options and argument types", () => {
+	it("refuses an unknown option, naming it, the near miss and every valid option, allocating nothing", () => {
+		const heap = new Heap();
+		const cases: [unknown, string][] = [
+			[{ capacty: 8 }, 'Pool: unknown option "capacty" (valid options: capacity, growable, maxCapacity)'],
+			[
+				{ capacity: 8, maxcapacity: 8 },
+				'Pool: unknown option "maxcapacity"; did you mean "maxCapacity"? (valid options: capacity, growable, maxCapacity)',
+			],
+			[
+				{ [Symbol("x")]: 1 },
+				"Pool: unknown option Symbol(x) (valid options: capacity, growable, maxCapacity)",
+			],
+			[null, "Pool: options must be an object, got null"],
+			[5, "Pool: options must be an object, got 5"],
+			[[8], "Pool: options must be an object, got array of 1"],
+		];
+		for (const [options, message] of cases) {
+			const error = expectRefused(heap, TypeError, () => new Pool(heap, 8, options as object));
+			expect(error.message).toBe(message);
+		}
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
+	it("names bigint and symbol slot types and options in a RangeError, and a parent that is not an allocator in a TypeError", () => {
+		const heap = new Heap();
+		const range: [() => unknown, string][] = [
+			[
+				() => new Pool(heap, 8n as unknown as number),
+				"Pool: slot = bigint 8n is not a byte count or { size, align }",
+			],
+			[
+				() => new Pool(heap, { size: 8n as unknown as number, align: 8 }),
+				"Pool: slot size = bigint 8n is not an integer number of bytes in [0, 2^30]",
+			],
+			[
+				() => new Pool(heap, { size: 8, align: Symbol("a") as unknown as number }),
+				"Pool: slot align = symbol Symbol(a) is not a power of two in [1, 4096]",
+			],
+			[
+				() => new Pool(heap, 8, { capacity: 4n as unknown as number }),
+				"Pool: capacity = bigint 4n is not an integer in [1, 2^24]",
+			],
+			[
+				() => new Pool(heap, 8, { growable: true, maxCapacity: Symbol("m") as unknown as number }),
+				"Pool: maxCapacity = symbol Symbol(m) is not an integer in [capacity (256), 2^24]",
+			],
+			[() => new Pool(heap, 8, { growable: 1 as unknown as boolean }), "Pool: growable = 1 is not a boolean"],
+		];
+		for (const [call, message] of range) expect(expectRefused(heap, RangeError, call).message).toBe(message);
+		for (const parent of [undefined, null, 8n, {}, { heap }]) {
+			const error = expectRefused(heap, TypeError, () => new Pool(parent as unknown as Heap, 8));
+			expect(error.message).toMatch(
+				/^Pool: parent .* is not an Allocator \(a Heap, an Arena, another Pool …\)$/,
+			);
+			expectRefused(heap, TypeError, () => Pool.open(parent as unknown as Heap, 8));
+		}
+		expect(expectRefused(heap, TypeError, () => new Pool(undefined as unknown as Heap, 8)).message).toBe(
+			"Pool: parent undefined is not an Allocator (a Heap, an Arena, another Pool …)",
+		);
+	});
+
+	it("names bigint and symbol sizes, counts and alignments in a RangeError, changing nothing", () => {
+		const { heap, pool, live } = busyPool();
+		const p = pool.ptr(live[0] as number);
+		const big = 8n as unknown as number;
+		const sym = Symbol("s") as unknown as number;
+		const cases: [() => unknown, string][] = [
+			[() => pool.malloc(big), "malloc: size bigint 8n is not a non-negative integer number of bytes"],
+			[() => pool.malloc(sym), "malloc: size symbol Symbol(s) is not a non-negative integer number of bytes"],
+			[() => pool.malloc(8, big), "malloc: alignment bigint 8n is not a power of two in [1, 4096]"],
+			[() => pool.calloc(big, 8), "calloc: count bigint 8n is not a non-negative integer"],
+			[
+				() => pool.calloc(1, sym),
+				"calloc: size symbol Symbol(s) is not a non-negative integer number of bytes",
+			],
+			[() => pool.realloc(p, big), "realloc: size bigint 8n is not a non-negative integer number of bytes"],
+		];
+		for (const [call, message] of cases) expect(expectRefused(heap, RangeError, call).message).toBe(message);
+	});
+
+	it("names bigint and symbol handles and pointers in an InvalidPointerError, changing nothing", () => {
+		const { heap, pool, live } = busyPool();
+		const h = live[0] as number;
+		const p = pool.ptr(h);
+		const handles: [unknown, string][] = [
+			[BigInt(h), `${h}`],
+			[Symbol("h"), "Symbol(h)"],
+		];
+		for (const [bad, shown] of handles) {
+			const got = `got ${typeof bad === "bigint" ? `bigint ${bad}n` : "symbol Symbol(h)"}`;
+			for (const [name, call] of [
+				["ptr", () => pool.ptr(bad as number)],
+				["freeHandle", () => pool.freeHandle(bad as number)],
+			] as const) {
+				expect(expectRefused(heap, InvalidPointerError, call).message).toBe(
+					`${name}(${shown}): invalid pointer: not a pool handle: handles are integers in [1, 2^30), ${got}`,
+				);
+			}
+			expect(pool.isLive(bad as number)).toBe(false);
+		}
+		const pointers: [unknown, string, string][] = [
+			[BigInt(p), `${p}`, `bigint ${p}n`],
+			[Symbol("p"), "Symbol(p)", "symbol Symbol(p)"],
+		];
+		for (const [bad, shown, described] of pointers) {
+			for (const [name, call] of [
+				["freePtr", () => pool.freePtr(bad as number)],
+				["freePtr", () => pool.free(bad as number)],
+				["handleOf", () => pool.handleOf(bad as number)],
+				["usableSize", () => pool.usableSize(bad as number)],
+				["realloc", () => pool.realloc(bad as number, 8)],
+			] as const) {
+				expect(expectRefused(heap, InvalidPointerError, call).message).toBe(
+					`${name}(${shown}): invalid pointer: expected a non-negative integer address, got ${described}`,
+				);
+			}
+		}
+		expect(
+			expectRefused(heap, InvalidPointerError, () => Pool.open(heap, 8n as unknown as number)).message,
+		).toBe("Pool.open(8): invalid pointer: expected the address of a pool's header, got bigint 8n");
+	});
+});

@@ -1,4 +1,4 @@
-import type { Ptr } from "@offheap/core";
+import { describeArgument, type Ptr } from "@offheap/core";
 import type { PoolHandle } from "../api.ts";
 import type { PoolState } from "../pool-state.ts";
 import { chunkSlots, grow } from "./chunks.ts";
@@ -59,8 +59,8 @@ export function allocGeneral(pool: PoolState, wantPtr: boolean): number {
 
 /** `ptr(handle)` beyond the fast path. @internal */
 export function ptrGeneral(pool: PoolState, handle: PoolHandle): Ptr {
-	const index = handle & pool.indexMask;
-	const t = (handle & HANDLE_MASK) === handle ? pool.locate(index) : -1;
+	const index = typeof handle === "number" ? handle & pool.indexMask : -1;
+	const t = index >= 0 && (handle & HANDLE_MASK) === handle ? pool.locate(index) : -1;
 	if (t < 0) return badHandle(pool, "ptr", handle, false);
 	const i32 = pool.heap.i32;
 	const word = pool.heap.u32[((i32[t + 1] as number) + index * 4) >>> 2] as number;
@@ -71,8 +71,8 @@ export function ptrGeneral(pool: PoolState, handle: PoolHandle): Ptr {
 
 /** `freeHandle(handle)` beyond the fast path. @internal */
 export function freeHandleGeneral(pool: PoolState, handle: PoolHandle): void {
-	const index = handle & pool.indexMask;
-	const t = (handle & HANDLE_MASK) === handle ? pool.locate(index) : -1;
+	const index = typeof handle === "number" ? handle & pool.indexMask : -1;
+	const t = index >= 0 && (handle & HANDLE_MASK) === handle ? pool.locate(index) : -1;
 	if (t < 0) {
 		badHandle(pool, "freeHandle", handle, true);
 		return;
@@ -113,7 +113,7 @@ export function freePtrGeneral(pool: PoolState, ptr: Ptr): void {
 /** Index of the slot that starts at `ptr`; throws when `ptr` is not a slot start of this pool. @internal */
 export function indexOf(pool: PoolState, operation: string, ptr: number): number {
 	if (typeof ptr !== "number" || ptr >>> 0 !== ptr) {
-		return rejectPtr(operation, ptr, `expected a non-negative integer address, got ${String(ptr)}`);
+		return rejectPtr(operation, ptr, `expected a non-negative integer address, got ${describeArgument(ptr)}`);
 	}
 	const u32 = pool.heap.u32;
 	const i32 = pool.heap.i32;
@@ -140,6 +140,18 @@ export function indexOf(pool: PoolState, operation: string, ptr: number): number
 		}
 	}
 	return rejectPtr(operation, ptr, "not a slot of this pool");
+}
+
+/**
+ * Index of the live slot that starts at `ptr`; throws for a freed pool, a pointer that is not a slot
+ * start of this pool, and a free slot. @internal
+ */
+export function liveSlot(pool: PoolState, operation: string, ptr: number): number {
+	if (pool.hdr === 0) return rejectFreed(operation, ptr);
+	const index = indexOf(pool, operation, ptr);
+	const word = pool.heap.u32[((pool.heap.i32[pool.locate(index) + 1] as number) + index * 4) >>> 2] as number;
+	if ((word & LIVE) === 0) return rejectFreeSlot(operation, ptr, index);
+	return index;
 }
 
 /** Throws the precise error for a handle that failed the checks. @internal */

@@ -1,0 +1,3 @@
+import { describeDocumentation } from "@offheap/test-support/examples";
+
+describeDocumentation("pool", ["pools.md"], 25);
