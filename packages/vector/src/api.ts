@@ -85,8 +85,11 @@ export interface VectorAccessOptions {
 	 * taken from the vector throws `InvalidPointerError` when used after the vector's storage moved or shrank or the
 	 * vector was freed (the typed array is then a Proxy). When off, views are plain and do no work, and
 	 * values are converted as a typed array converts them (struct types still refuse some values, such
-	 * as a string too long for its `utf8(n)`, and may then leave the element partly written). Index
-	 * bounds are always checked.
+	 * as a string too long for its `utf8(n)`). In both modes a value is read whole, converted and checked
+	 * before the vector changes: struct, union, array and utf8 values are written to a staging buffer
+	 * first and then copied in, so a refused value changes nothing, and a value that is a view of one of
+	 * the vector's own elements is read before growth or a shift moves that element. Index bounds are
+	 * always checked.
 	 * @defaultValue the module-wide `checked` setting of `@offheap/struct` (`configure`), which is on unless changed
 	 */
 	checked?: boolean;

@@ -17,7 +17,7 @@ import { rejectFreed, rejectNotScalar } from "./internal/reject.ts";
 import { VectorState } from "./vector-state.ts";
 
 const { W_DATA, W_LENGTH, W_VERSION } = layout;
-const K_I64 = ELEMENT_KIND.i64;
+const K_BOOL = ELEMENT_KIND.bool;
 
 /** What struct, union and array types add to {@link Type}: in-place views. */
 interface AggregateType {
@@ -96,13 +96,21 @@ export class VectorAccess<T extends Type = Type> extends VectorState<T> {
 	 * ```
 	 */
 	set(index: number, value: WriteValue<T>): void {
+		// The value is read whole (and checked) before the vector's state: see `prepare`.
+		const prepared = (this.checked ? this.fits(value) : this.kind < K_BOOL && typeof value === "number")
+			? value
+			: this.prepare("set", value);
 		const hdr = this.hdr;
-		if (this.checked ? !this.fits(value) : this.kind >= K_I64) this.checkValue("set", value);
 		const u32 = this.heap.u32;
-		if (index >>> 0 !== index || index >= (u32[hdr + W_LENGTH] as number) || hdr === 0) {
+		if (
+			typeof index !== "number" ||
+			index >>> 0 !== index ||
+			index >= (u32[hdr + W_LENGTH] as number) ||
+			hdr === 0
+		) {
 			this.rejectAccess("set", index);
 		}
-		this.store(u32[hdr + W_DATA] as number, index, value);
+		this.store(u32[hdr + W_DATA] as number, index, prepared);
 	}
 
 	/**

@@ -1,5 +1,5 @@
 import type { Allocator } from "@offheap/core";
-import { ELEMENT_KIND, type Infer, type Type, type View, type WriteValue } from "@offheap/struct";
+import type { Infer, Type, View, WriteValue } from "@offheap/struct";
 import type { VectorOptions } from "./api.ts";
 import * as layout from "./internal/layout.ts";
 import { rejectCount, rejectFreed, rejectIndex, rejectNotAggregate } from "./internal/reject.ts";
@@ -9,7 +9,6 @@ import { VectorAccess } from "./vector-access.ts";
 // compiles each use of a module constant to a context load and an initialization check, which is
 // slower and counts against the bytecode budget under which it inlines `push` into the caller's loop.
 const { W_CAPACITY, W_DATA, W_LENGTH } = layout;
-const K_I64 = ELEMENT_KIND.i64;
 
 /** A typed array as the hot paths index it. */
 type Indexed = { [index: number]: unknown };
@@ -159,9 +158,10 @@ export class VectorEdits<T extends Type = Type> extends VectorAccess<T> {
 	 * ```
 	 */
 	insert(index: number, value: WriteValue<T>): void {
-		const hdr = this.hdr;
+		if (this.hdr === 0) rejectFreed("insert");
+		const prepared = this.prepare("insert", value);
+		const hdr = this.hdr; // the value was read whole before the vector's state is
 		if (hdr === 0) rejectFreed("insert");
-		if (this.checked ? !this.fits(value) : this.kind >= K_I64) this.checkValue("insert", value);
 		const heap = this.heap;
 		let u32 = heap.u32;
 		const length = u32[hdr + W_LENGTH] as number;
@@ -174,7 +174,7 @@ export class VectorEdits<T extends Type = Type> extends VectorAccess<T> {
 		const size = this.size;
 		if (index < length)
 			heap.u8.copyWithin(data + (index + 1) * size, data + index * size, data + length * size);
-		this.store(data, index, value);
+		this.store(data, index, prepared);
 		u32[hdr + W_LENGTH] = length + 1;
 	}
 
@@ -289,9 +289,10 @@ export class VectorEdits<T extends Type = Type> extends VectorAccess<T> {
 
 	/** `push` when the vector is full or freed, or for a value or element type that needs a closer look. */
 	private pushSlow(value: WriteValue<T>): number {
-		const hdr = this.hdr;
+		if (this.hdr === 0) return rejectFreed("push");
+		const prepared = this.prepare("push", value);
+		const hdr = this.hdr; // the value was read whole before the vector's state is
 		if (hdr === 0) return rejectFreed("push");
-		if (this.checked ? !this.fits(value) : this.kind >= K_I64) this.checkValue("push", value);
 		const heap = this.heap;
 		let u32 = heap.u32;
 		const length = u32[hdr + W_LENGTH] as number;
@@ -299,7 +300,7 @@ export class VectorEdits<T extends Type = Type> extends VectorAccess<T> {
 			this.grow("push", length + 1);
 			u32 = heap.u32;
 		}
-		this.store(u32[hdr + W_DATA] as number, length, value);
+		this.store(u32[hdr + W_DATA] as number, length, prepared);
 		u32[hdr + W_LENGTH] = length + 1;
 		return length + 1;
 	}

@@ -8,6 +8,8 @@ import {
 	elementShift,
 	elementView,
 	elementViewName,
+	type HeapViews,
+	heapViews,
 	type Type,
 } from "@offheap/struct";
 import type { VectorOptions } from "./api.ts";
@@ -91,6 +93,10 @@ export class VectorState<T extends Type = Type> {
 	readonly hi: number;
 	/** @internal The value check of the element type, shared with the other typed containers. */
 	private readonly valueCheck: ElementValueCheck;
+	/** The staging buffer of struct, union, array and utf8 values (see `prepare`). */
+	private staged: HeapViews | undefined;
+	/** Values being staged right now (a getter of one may stage another). */
+	private depth: number;
 
 	/** @internal Use `new Vector(...)` or `Vector.open(...)`. */
 	protected constructor(allocator: Allocator, type: T, options: VectorOptions) {
@@ -116,6 +122,8 @@ export class VectorState<T extends Type = Type> {
 		this.pushMode = valueCheck.storeMode;
 		this.lo = valueCheck.lo;
 		this.hi = valueCheck.hi;
+		this.staged = undefined;
+		this.depth = 0;
 		const opened = (options as OpenOptions)[OPEN];
 		let address: number;
 		if (opened !== undefined) address = openHeader(this.heap, opened, type);
@@ -199,10 +207,13 @@ export class VectorState<T extends Type = Type> {
 		return kind === K_BOOL ? value !== 0 : value;
 	}
 
-	/** @internal Writes element `index` of the storage at `data` (through `heapView` for scalars). */
+	/**
+	 * @internal Writes element `index` of the storage at `data`: a value {@link VectorState.prepare}
+	 * returned (the staged bytes of a struct, union, array or utf8 element; a scalar as it is).
+	 */
 	store(data: number, index: number, value: unknown): void {
 		const kind = this.kind;
-		if (kind === K_OTHER) this.type.write(this.heap, data + index * this.size, value);
+		if (kind === K_OTHER) this.heap.u8.set(value as Uint8Array, data + index * this.size);
 		else
 			(this.heap[this.heapView] as Indexed)[(data >>> this.shift) + index] =
 				kind === K_BOOL ? (value ? 1 : 0) : value;
@@ -214,11 +225,48 @@ export class VectorState<T extends Type = Type> {
 	}
 
 	/**
-	 * @internal Refuses a value that does not fit the element type, before anything changes: scalars
-	 * by their JS type and (checked) range, structs (checked) by writing them to a scratch buffer first.
+	 * @internal Reads and checks a value before anything changes (the vector's state is read after
+	 * this, so a value that aliases the vector's own elements, or whose getters or `valueOf` change the
+	 * vector, is read whole first): a struct, union, array or utf8 value is written to a staging buffer,
+	 * where the type checks it, and its bytes are returned for {@link VectorState.store}; a number for
+	 * an unchecked vector is converted as its typed array converts it; other values are checked as the
+	 * element type requires. Throws the TypeError or RangeError of a value that does not fit.
 	 */
-	checkValue(operation: string, value: unknown): void {
-		this.valueCheck.check(operation, value);
+	prepare(operation: string, value: unknown): unknown {
+		const kind = this.kind;
+		if (kind === K_OTHER) return this.stage(value);
+		if (this.checked || kind >= K_BOOL) {
+			if (!this.fits(value)) this.valueCheck.check(operation, value);
+			return value;
+		}
+		if (typeof value === "number") return value;
+		// What the typed array's store would do, done now: bigints and symbols are refused (a typed array
+		// would throw the engine's TypeError, after a growth), anything else converts once.
+		if (typeof value === "bigint" || typeof value === "symbol")
+			this.valueCheck.refuse(operation, value, true);
+		return +(value as number);
+	}
+
+	/** The bytes of `value` written by the element type into a zeroed staging buffer (which checks it). */
+	private stage(value: unknown): Uint8Array {
+		const offset = Math.max(8, this.align);
+		const size = this.size;
+		// A getter of the value may push into this vector while it is staged: such a nested call gets a
+		// buffer of its own.
+		let views = this.depth === 0 ? this.staged : undefined;
+		if (views === undefined) {
+			views = heapViews(new ArrayBuffer(Math.ceil((offset + size) / 8) * 8));
+			if (this.depth === 0) this.staged = views;
+		}
+		const u8 = views.u8;
+		u8.fill(0, offset, offset + size);
+		this.depth++;
+		try {
+			this.type.write(views, offset, value);
+		} finally {
+			this.depth--;
+		}
+		return u8.subarray(offset, offset + size);
 	}
 
 	/** @internal Grows for a push or insert that needs `needed` elements; throws having changed nothing. */

@@ -216,7 +216,12 @@ export class Vector<T extends Type = Type> extends VectorEdits<T> implements Dis
 	sort(compare?: (a: Infer<T>, b: Infer<T>) => number): this {
 		if (this.hdr === 0) return rejectFreed("sort");
 		if (!isScalarElement(this.kind)) return rejectNotScalar("sort", this.type.name);
-		sortScalars(this.rawArray(), this.kind, compare as ((a: unknown, b: unknown) => number) | undefined);
+		sortScalars(
+			this.rawArray(),
+			this.kind,
+			compare as ((a: unknown, b: unknown) => number) | undefined,
+			this,
+		);
 		return this;
 	}
 

@@ -1,10 +1,19 @@
-import { Heap } from "@offheap/core";
+import { Heap, InvalidPointerError } from "@offheap/core";
 import { bool, f32, f64, i64, struct, u8 } from "@offheap/struct";
 import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { Vector } from "../src/index.ts";
 
 const Vec2 = struct("Vec2", { x: f32, y: f32 });
+
+function expectThrown(call: () => unknown): Error {
+	try {
+		call();
+	} catch (error) {
+		return error as Error;
+	}
+	throw new Error("expected the call to throw");
+}
 
 describe("bulk operations", () => {
 	it("pushes a typed array in one copy, converting as TypedArray.set does, and grows at most once", () => {
@@ -105,6 +114,41 @@ describe("bulk operations", () => {
 		expect(flags.sort((a, b) => Number(b) - Number(a)).toArray()).toEqual([true, true, false, false]);
 		v.free();
 		flags.free();
+	});
+
+	it("refuses a comparator that moves, shrinks or shortens the vector, writing nothing back", () => {
+		const heap = new Heap({ checked: true }); // a write into freed storage or the spare capacity is caught
+		const v = new Vector(heap, f64);
+		v.pushMany([5, 4, 3, 2, 1, 0, -1, -2]);
+		const pin = heap.malloc(8); // the pushes below must move the storage
+		let pushed = false;
+		const error = expectThrown(() =>
+			v.sort((a, b) => {
+				if (!pushed) for (let i = 0; i < 8; i++) v.push(100 + i);
+				pushed = true;
+				return a - b;
+			}),
+		);
+		expect(error).toBeInstanceOf(InvalidPointerError);
+		expect(error.message).toMatch(
+			/^Vector\.sort\(0x[0-9a-f]+\): invalid pointer: stale view of the storage at 0x[0-9a-f]+: the comparator changed the vector \(storage version 0, length 8 when the sort began; version 2, length 16 now\)/,
+		);
+		expect(v.toArray()).toEqual([5, 4, 3, 2, 1, 0, -1, -2, 100, 101, 102, 103, 104, 105, 106, 107]);
+		let popped = false;
+		expect(() =>
+			v.sort((a, b) => {
+				if (!popped) v.truncate(2);
+				popped = true;
+				return a - b;
+			}),
+		).toThrow(
+			"the comparator changed the vector (storage version 2, length 16 when the sort began; version 2, length 2 now)",
+		);
+		expect(v.toArray()).toEqual([5, 4]);
+		v.check();
+		heap.check();
+		heap.free(pin);
+		v.free();
 	});
 
 	it("leaves the elements as they were when the comparator throws", () => {

@@ -4,7 +4,7 @@
  * vector's own storage (its typed array, its views) is read before growth can move that storage.
  * @internal
  */
-import type { Heap } from "@offheap/core";
+import { describeArgument, type Heap } from "@offheap/core";
 import {
 	ELEMENT_KIND,
 	type ElementArray,
@@ -15,7 +15,7 @@ import {
 	isScalarElement,
 } from "@offheap/struct";
 import { W_DATA, W_LENGTH } from "./layout.ts";
-import { rejectCount, rejectValue } from "./reject.ts";
+import { rejectCount, rejectStale, rejectValue } from "./reject.ts";
 
 const { bool: K_BOOL } = ELEMENT_KIND;
 
@@ -130,13 +130,50 @@ export function copyInto(t: BulkTarget, values: unknown, offset: number): void {
 	if (n > 0) place(t, staged, u32[t.hdr + W_DATA] as number, offset);
 }
 
+/** What a sort needs to tell that its comparator changed the vector. */
+export interface SortTarget {
+	readonly version: number;
+	readonly length: number;
+	readonly dataAddress: number;
+}
+
+/**
+ * Sorts `array` (the vector's elements, in place). A comparator is user code: one that grows, moves,
+ * shrinks or shortens the vector would have the sort write its result back over storage that is no
+ * longer the vector's, so every comparison checks the vector's version and length, and the sort is
+ * refused (the typed array's sort writes nothing back when the comparator throws).
+ */
 export function sortScalars(
 	array: ElementArray,
 	kind: number,
 	compare: ((a: unknown, b: unknown) => number) | undefined,
+	target: SortTarget,
 ): void {
 	const sortable = array as unknown as { sort(compare?: (a: unknown, b: unknown) => number): unknown };
-	if (compare === undefined) sortable.sort();
-	else if (kind === K_BOOL) sortable.sort((a, b) => compare(a !== 0, b !== 0));
-	else sortable.sort(compare);
+	if (compare === undefined) {
+		sortable.sort();
+		return;
+	}
+	if (typeof compare !== "function") {
+		throw new TypeError(
+			`Vector.sort: compare must be a function or undefined, got ${describeArgument(compare)}`,
+		);
+	}
+	const version = target.version;
+	const length = target.length;
+	const data = target.dataAddress;
+	const checked = (a: unknown, b: unknown): number => {
+		const order = compare(a, b);
+		if (target.version !== version || target.length !== length) {
+			rejectStale(
+				"Vector.sort",
+				data,
+				`the comparator changed the vector (storage version ${version}, length ${length} when the sort began; ` +
+					`version ${target.version}, length ${target.length} now)`,
+			);
+		}
+		return order;
+	};
+	if (kind === K_BOOL) sortable.sort((a, b) => checked(a !== 0, b !== 0));
+	else sortable.sort(checked);
 }
