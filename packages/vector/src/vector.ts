@@ -276,12 +276,16 @@ export class Vector<T extends Type = Type> extends VectorEdits<T> implements Dis
 	/** What the bulk operations need, bound to this vector (cold: one object per bulk call). */
 	private bulkTarget(): BulkTarget {
 		const type = this.type;
+		const vector = this;
 		return {
 			name: type.name,
 			kind: this.kind,
 			checked: this.checked,
 			heap: this.heap,
-			hdr: this.hdr,
+			// Read again at every use: the values' getters, run while staging, may free the vector.
+			get hdr() {
+				return vector.hdr;
+			},
 			size: this.size,
 			shift: this.shift,
 			align: this.align,

@@ -79,6 +79,46 @@ describe("bulk operations", () => {
 		v.free();
 	});
 
+	it("reads every value before the vector's state: getters that shorten, move or free the vector are caught", () => {
+		const heap = new Heap();
+		const v = new Vector(heap, Vec2);
+		for (let i = 0; i < 4; i++) v.push({ x: i, y: i });
+		const shortening = {
+			get x() {
+				v.truncate(1);
+				return 9;
+			},
+			y: 9,
+		};
+		expect(() => v.copyFrom([{ x: 0, y: 0 }, shortening], 2)).toThrow(
+			new RangeError("Vector.copyFrom: 2 values at offset 2 do not fit in length 1"),
+		);
+		expect(v.toArray()).toEqual([{ x: 0, y: 0 }]);
+		const freeing = {
+			get x() {
+				v.free();
+				return 9;
+			},
+			y: 9,
+		};
+		expect(() => v.copyFrom([freeing], 0)).toThrow(
+			new InvalidPointerError("Vector.copyFrom", 0, "the vector was freed"),
+		);
+		const w = new Vector(heap, Vec2);
+		const freeingW = {
+			get x() {
+				w.free();
+				return 9;
+			},
+			y: 9,
+		};
+		expect(() => w.pushMany([freeingW])).toThrow(
+			new InvalidPointerError("Vector.pushMany", 0, "the vector was freed"),
+		);
+		heap.check();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
 	it("overwrites a range in place with copyFrom, from typed arrays or values", () => {
 		const heap = new Heap();
 		const v = new Vector(heap, f32);

@@ -15,7 +15,7 @@ import {
 	isScalarElement,
 } from "@offheap/struct";
 import { W_DATA, W_LENGTH } from "./layout.ts";
-import { rejectCount, rejectStale, rejectValue } from "./reject.ts";
+import { rejectCount, rejectFreed, rejectStale, rejectValue } from "./reject.ts";
 
 const { bool: K_BOOL } = ELEMENT_KIND;
 
@@ -121,13 +121,20 @@ export function pushAll(t: BulkTarget, values: unknown): number {
 export function copyInto(t: BulkTarget, values: unknown, offset: number): void {
 	const n = lengthOf("copyFrom", values);
 	if (!Number.isInteger(offset) || offset < 0) rejectCount("copyFrom", "offset", offset);
-	const u32 = t.heap.u32;
-	const length = u32[t.hdr + W_LENGTH] as number;
+	fitsIn(t, n, offset);
+	const staged = isScalarElement(t.kind) ? stageScalars(t, "copyFrom", values, n) : stageOther(t, values, n);
+	// Staging ran the values' getters and conversions, which may have changed the vector: look again.
+	fitsIn(t, n, offset);
+	if (n > 0) place(t, staged, t.heap.u32[t.hdr + W_DATA] as number, offset);
+}
+
+/** Throws the RangeError of `n` values at `offset` that do not fit in the vector's length. */
+function fitsIn(t: BulkTarget, n: number, offset: number): void {
+	if (t.hdr === 0) rejectFreed("copyFrom");
+	const length = t.heap.u32[t.hdr + W_LENGTH] as number;
 	if (offset + n > length) {
 		throw new RangeError(`Vector.copyFrom: ${n} values at offset ${offset} do not fit in length ${length}`);
 	}
-	const staged = isScalarElement(t.kind) ? stageScalars(t, "copyFrom", values, n) : stageOther(t, values, n);
-	if (n > 0) place(t, staged, u32[t.hdr + W_DATA] as number, offset);
 }
 
 /** What a sort needs to tell that its comparator changed the vector. */
