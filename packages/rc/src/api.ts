@@ -119,7 +119,7 @@ export interface RcSpaceOptions {
 	 * off in hot code once the tests pass with it on.
 	 * @defaultValue true
 	 */
-	checkBlocks?: boolean;
+	checkBlocks?: boolean | undefined;
 	/**
 	 * Development aid: record where every {@link Rc} and {@link Weak} handle is created
 	 * (`new Error().stack`) and report handles that the garbage collector reclaims without their
@@ -127,13 +127,13 @@ export interface RcSpaceOptions {
 	 * handle; when off, handles pay one branch.
 	 * @defaultValue false
 	 */
-	leakDetection?: boolean;
+	leakDetection?: boolean | undefined;
 	/**
 	 * Called for each leaked handle, some time after the collector reclaimed it. Without it, leaks are
 	 * kept for {@link RcSpace.takeLeaks}.
 	 * @defaultValue undefined: leaks accumulate in the space
 	 */
-	onLeak?: (leak: RcLeak) => void;
+	onLeak?: ((leak: RcLeak) => void) | undefined;
 }
 
 /**

@@ -2,8 +2,8 @@ import type { Ptr } from "@offheap/core";
 import { headerOf } from "./internal/address.ts";
 import { addWeak, dropValue, releaseWeakAt } from "./internal/counting.ts";
 import { H_META, H_STRONG, H_WEAK, implicitWeak, MAX_COUNT } from "./internal/layout.ts";
-import { rejectDropped, rejectOverflow } from "./internal/reject.ts";
-import type { RcSpace } from "./rc-space.ts";
+import { rejectDropped, rejectNotSpace, rejectOverflow } from "./internal/reject.ts";
+import { RcSpace } from "./rc-space.ts";
 
 // Raw reference counting on plain addresses: what a value stored in another value's field (a struct
 // member, a vector element) is counted with, and what hot loops use. No function here creates a JS
@@ -55,7 +55,7 @@ export function retain(space: RcSpace, ptr: Ptr): void {
  * ```
  */
 export function release(space: RcSpace, ptr: Ptr): boolean {
-	if (ptr === 0) return false;
+	if (ptr === 0) return nothingToRelease("release", space);
 	const h = headerOf(space, "release", ptr);
 	const u32 = space.heap.u32;
 	const strong = u32[h + H_STRONG] as number;
@@ -66,6 +66,12 @@ export function release(space: RcSpace, ptr: Ptr): boolean {
 	if (strong === 0) rejectDropped("release", ptr, u32[h + H_WEAK] as number);
 	dropValue(space, "release", ptr, h);
 	return true;
+}
+
+/** Releasing NULL: nothing, once `space` is known to be a space. */
+function nothingToRelease(operation: string, space: RcSpace): false {
+	if (!(space instanceof RcSpace)) rejectNotSpace(operation, space);
+	return false;
 }
 
 /**
@@ -155,7 +161,7 @@ export function upgrade(space: RcSpace, ptr: Ptr): boolean {
  * ```
  */
 export function releaseWeak(space: RcSpace, ptr: Ptr): boolean {
-	if (ptr === 0) return false;
+	if (ptr === 0) return nothingToRelease("releaseWeak", space);
 	return releaseWeakAt(space, "releaseWeak", ptr, headerOf(space, "releaseWeak", ptr));
 }
 
@@ -172,7 +178,8 @@ export function releaseWeak(space: RcSpace, ptr: Ptr): boolean {
  * ```
  */
 export function strongCount(space: RcSpace, ptr: Ptr): number {
-	return space.heap.u32[headerOf(space, "strongCount", ptr) + H_STRONG] as number;
+	const h = headerOf(space, "strongCount", ptr);
+	return space.heap.u32[h + H_STRONG] as number;
 }
 
 /**

@@ -237,7 +237,7 @@ export class RcSpace implements Disposable {
 	 * ```
 	 */
 	kind<T extends ValueType>(definition: RcKindDefinition<T>): RcKind<T> {
-		this.assertLive("kind");
+		this.assertLive("RcSpace.kind");
 		const { name, type, drop } = checkDefinition(definition);
 		for (const k of this.kinds) {
 			if (k !== undefined && k.name === name) {
@@ -272,7 +272,7 @@ export class RcSpace implements Disposable {
 	 * ```
 	 */
 	kindOf(ptr: Ptr): RcKind | undefined {
-		const h = headerOf(this, "kindOf", ptr);
+		const h = headerOf(this, "RcSpace.kindOf", ptr);
 		return this.kinds[(this.heap.u32[h + H_META] as number) & KIND_MASK];
 	}
 
@@ -333,7 +333,7 @@ export class RcSpace implements Disposable {
 	 */
 	allocRaw(kind: RcKind): Ptr {
 		if (kind?.space !== this || this.freed) checkForeignKind(this.freed, this.address, kind);
-		if (this.heap.u32[this.control + W_ID] !== this.id) this.assertLive("allocRaw");
+		if (this.heap.u32[this.control + W_ID] !== this.id) this.assertLive("RcSpace.alloc");
 		const block = this.allocator.malloc(kind.blockSize, kind.blockAlign);
 		if (block === 0) return 0;
 		const ptr = block + kind.valueOffset;
@@ -376,7 +376,7 @@ export class RcSpace implements Disposable {
 	 * ```
 	 */
 	stats(): RcStats {
-		this.assertLive("stats");
+		this.assertLive("RcSpace.stats");
 		const u32 = this.heap.u32;
 		const f64 = this.heap.f64;
 		const cf = this.address >>> 3;
@@ -422,7 +422,7 @@ export class RcSpace implements Disposable {
 	 */
 	free(): void {
 		if (this.freed) throw new DoubleFreeError("RcSpace.free", this.address, "this RcSpace was already freed");
-		this.assertLive("free");
+		this.assertLive("RcSpace.free");
 		const u32 = this.heap.u32;
 		const live = u32[this.control + W_LIVE] as number;
 		const dropped = u32[this.control + W_DROPPED] as number;
@@ -474,7 +474,7 @@ export class RcSpace implements Disposable {
 	 * ```
 	 */
 	check(): void {
-		if (this.freed) rejectSpaceFreed("check", this.address);
+		if (this.freed) rejectSpaceFreed("RcSpace.check", this.address);
 		checkSpace(this);
 	}
 

@@ -10,7 +10,7 @@ import {
 	upgrade,
 	weakCount,
 } from "../src/index.ts";
-import { expectRefused, occupancy } from "./helpers.ts";
+import { expectRefused, hexOf, occupancy } from "./helpers.ts";
 
 /** A node owning up to three children (u32 addresses) and holding its parent weakly (a u32 address). */
 const node = { size: 16, align: 8 };
@@ -261,8 +261,14 @@ describe("drops", () => {
 		retain(space, p);
 		const again = RcSpace.open(heap, space.address);
 		release(again, p); // not the last: no hook needed
-		const error = expectRefused(heap, again, TypeError, () => release(again, p));
-		expect(error.message).toContain("not registered");
+		expectRefused(
+			heap,
+			again,
+			TypeError,
+			`release(${hexOf(p)}): the value's kind (id 1) is not registered in this space: call space.kind() ` +
+				"with its definition first (after RcSpace.open, register every kind again)",
+			() => release(again, p),
+		);
 		again.kind({ name: "Cell", type: { size: 8, align: 8 } });
 		expect(release(again, p)).toBe(true);
 	});

@@ -37,8 +37,12 @@ describe("kind table", () => {
 		const space = new RcSpace(allocator);
 		for (let i = 0; i < 4; i++) {
 			failAt = allocator.requests + 1;
-			expectRefused(heap, space, OutOfMemoryError, () =>
-				space.kind({ name: `k${i}`, type: { size: 8, align: 8 } }),
+			expectRefused(
+				heap,
+				space,
+				OutOfMemoryError,
+				`out of memory: cannot allocate ${16 * (i + 1)} B (the kind table of an RcSpace, for kind "k${i}")`,
+				() => space.kind({ name: `k${i}`, type: { size: 8, align: 8 } }),
 			);
 			expect(space.kind({ name: `k${i}`, type: { size: 8, align: 8 } }).id).toBe(i + 1);
 		}

@@ -20,7 +20,13 @@ import {
 export function headerOf(space: RcSpace, operation: string, ptr: Ptr): number {
 	if (!(space instanceof RcSpace)) rejectNotSpace(operation, space);
 	const u32 = space.heap.u32;
-	if (ptr >>> 0 !== ptr || (ptr & 7) !== 0 || ptr < HEADER_BYTES || ptr >= u32.length * 4) {
+	if (
+		typeof ptr !== "number" ||
+		ptr >>> 0 !== ptr ||
+		(ptr & 7) !== 0 ||
+		ptr < HEADER_BYTES ||
+		ptr >= u32.length * 4
+	) {
 		return rejectAddress(operation, ptr, u32.length * 4);
 	}
 	const h = (ptr - HEADER_BYTES) >>> 2;

@@ -95,7 +95,7 @@ export function checkKindMatch(name: string, stored: StoredKind, type: ValueType
 
 /** Throws for a kind that `allocRaw` must refuse. @internal */
 export function checkForeignKind(freed: boolean, address: number, kind: unknown): never {
-	if (freed) rejectSpaceFreed("alloc", address);
+	if (freed) rejectSpaceFreed("RcSpace.alloc", address);
 	if (!(kind instanceof RcKind)) {
 		throw new TypeError(
 			`RcSpace.alloc: kind must be an RcKind from space.kind(), got ${describeArgument(kind)}`,
