@@ -37,7 +37,8 @@ export class ArenaAllocator extends ArenaState implements Allocator {
 	malloc(size: number, align?: number): Ptr {
 		// Small enough for V8 to inline at the call site; everything else is out of line. The masked
 		// compare also sends negatives, fractions and non-numbers on; malloc(0) needs an address of its own.
-		if ((size & this.fastSizes) !== size || size === 0 || align !== undefined) {
+		// A bigint or a symbol must not reach `&`, whose TypeError would name neither it nor malloc.
+		if (typeof size !== "number" || (size & this.fastSizes) !== size || size === 0 || align !== undefined) {
 			return this.mallocOutOfLine(size, align);
 		}
 		// The u32 view, the one callers most often write through next: V8 then loads it once for both
@@ -94,8 +95,8 @@ export class ArenaAllocator extends ArenaState implements Allocator {
 	 * ```
 	 */
 	calloc(count: number, size: number): Ptr {
-		if (count >>> 0 !== count) return rejectCount("calloc", count);
-		if (size >>> 0 !== size) return rejectSize("calloc", size);
+		if (typeof count !== "number" || count >>> 0 !== count) return rejectCount("calloc", count);
+		if (typeof size !== "number" || size >>> 0 !== size) return rejectSize("calloc", size);
 		const total = count * size;
 		if (total > 0x7fffffff) return 0;
 		const ptr = this.malloc(total);
@@ -124,7 +125,8 @@ export class ArenaAllocator extends ArenaState implements Allocator {
 		if (ptr === 0) return this.malloc(size);
 		const hdr = this.hdr;
 		if (hdr === 0) return rejectFreed("realloc", 0);
-		if (size >>> 0 !== size || size > 0x7fffffff) return rejectSize("realloc", size);
+		if (typeof size !== "number" || size >>> 0 !== size || size > 0x7fffffff)
+			return rejectSize("realloc", size);
 		return reallocIn(this.heap, hdr, ptr, size, this.checker, this);
 	}
 

@@ -1,4 +1,4 @@
-import type { Allocator, Heap, Ptr } from "@offheap/core";
+import { type Allocator, type Heap, hex, type Ptr } from "@offheap/core";
 import type { ArenaOptions, ArenaStats } from "./api.ts";
 import { ArenaChecker } from "./internal/checker.ts";
 import { dropArena, noteHighWater, usedBytes } from "./internal/chunks.ts";
@@ -14,7 +14,7 @@ import {
 	W_RESERVED,
 } from "./internal/layout.ts";
 import { formatHeader, OPEN_AT, type OpenOptions, openHeader } from "./internal/options.ts";
-import { outOfMemory, rejectFreed } from "./internal/reject.ts";
+import { checkParent, outOfMemory, rejectFreed } from "./internal/reject.ts";
 import { verifyArena } from "./internal/verify.ts";
 
 /**
@@ -64,13 +64,32 @@ export class ArenaState {
 	 * Creates an arena and takes its first chunk from `parent`.
 	 * @param parent - where the arena's header and chunks come from: a `Heap`, a pool, another arena.
 	 * @param options - chunk sizes, growth and budget; see {@link ArenaOptions}.
-	 * @throws RangeError for options out of range, and `OutOfMemoryError` when the parent cannot hold
-	 * the header and the first chunk (nothing is left allocated then).
+	 * @throws TypeError for a parent that is not an allocator, for options that are not an object or
+	 * that hold a key {@link ArenaOptions} does not have (a misspelt option is never ignored), RangeError
+	 * for options out of range, and `OutOfMemoryError` when the parent cannot hold the first chunk
+	 * (taken first: the parent is then exactly as it was) or, after it, the 80-byte header (the chunk
+	 * is given back: nothing is left allocated).
+	 * @example
+	 * ```ts
+	 * import { Arena } from "@offheap/arena";
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * const arena = new Arena(heap, { chunkBytes: 4096 });
+	 * console.log(arena.stats().reservedBytes); // 4096
+	 * try {
+	 *   new Arena(heap, { maxbytes: 4096 } as object);
+	 * } catch (error) {
+	 *   console.log((error as TypeError).message);
+	 *   // Arena: unknown option "maxbytes"; did you mean "maxBytes"? (valid options: chunkBytes, growthFactor, maxBytes, minAlign)
+	 * }
+	 * ```
 	 */
 	constructor(parent: Allocator, options: ArenaOptions = {}) {
+		checkParent(parent);
 		this.parent = parent;
 		this.heap = parent.heap;
-		const opened = (options as OpenOptions)[OPEN_AT];
+		const opened =
+			typeof options === "object" && options !== null ? (options as OpenOptions)[OPEN_AT] : undefined;
 		this.hdr = opened === undefined ? formatHeader(parent, options) >>> 2 : openHeader(parent, opened) >>> 2;
 		const minAlign = this.heap.u32[this.hdr + W_MIN_ALIGN] as number;
 		this.markAlign = Math.max(8, minAlign);
@@ -81,7 +100,19 @@ export class ArenaState {
 		this.fastSizes = this.checker === undefined ? 0x3fffffff : 0;
 	}
 
-	/** Address of the arena's header in the heap: what {@link Arena.open} takes. 0 once freed. */
+	/**
+	 * Address of the arena's header in the heap: what {@link Arena.open} takes. 0 once freed.
+	 * @example
+	 * ```ts
+	 * import { Arena } from "@offheap/arena";
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * const arena = new Arena(heap, { chunkBytes: 2048 });
+	 * console.log(Arena.open(heap, arena.address).stats().reservedBytes); // 2048
+	 * arena.free();
+	 * console.log(arena.address); // 0
+	 * ```
+	 */
 	get address(): Ptr {
 		return this.hdr << 2;
 	}
@@ -115,9 +146,10 @@ export class ArenaState {
 	}
 
 	/**
-	 * Verifies the arena's bookkeeping (header, chunk list, chain of marks) and, when the parent's heap
-	 * is checked, every redzone after a live allocation and every poisoned byte of memory taken back.
-	 * O(chunks + marks), plus O(bytes) in checked mode.
+	 * Verifies the arena's bookkeeping (header, chunk list, last allocation, chain of marks; when the
+	 * parent is the heap, that every chunk is still a live block of it) and, when the
+	 * parent's heap is checked, every redzone after a live allocation and every poisoned byte of memory
+	 * taken back. O(chunks + marks), plus O(bytes) in checked mode. Reads only.
 	 * @throws `HeapCorruptionError` naming the first corrupted byte or word (and, in checked mode, the
 	 * allocation it belongs to and where that was allocated).
 	 * @example
@@ -141,7 +173,7 @@ export class ArenaState {
 			rejectFreed("check", 0);
 			return;
 		}
-		verifyArena(this.heap, hdr);
+		verifyArena(this.parent, this.heap, hdr);
 		if (this.checker !== undefined) this.checker.verifyAll(this.heap, hdr);
 	}
 
@@ -181,7 +213,7 @@ export class ArenaState {
 		const budget = maxBytes === UNLIMITED ? "no budget of its own" : `a ${maxBytes} B budget`;
 		return outOfMemory(
 			size,
-			`arena at ${this.address}: ${u32[hdr + W_RESERVED]} B in ${u32[hdr + W_CHUNKS]} chunks of ${budget}, ` +
+			`arena at ${hex(this.address)}: ${u32[hdr + W_RESERVED]} B in ${u32[hdr + W_CHUNKS]} chunks of ${budget}, ` +
 				`${usedBytes(u32, hdr)} B used; or the parent allocator is exhausted`,
 		);
 	}

@@ -30,6 +30,17 @@ export class ArenaScope implements Disposable {
 	 * Wraps `mark`, a mark of `arena`; {@link Arena.scope} is the usual way to get one.
 	 * @param arena - the arena the mark belongs to.
 	 * @param mark - a valid mark of `arena`.
+	 * @example
+	 * ```ts
+	 * import { Arena, ArenaScope } from "@offheap/arena";
+	 * import { Heap } from "@offheap/core";
+	 * const arena = new Arena(new Heap());
+	 * {
+	 *   using _scope = new ArenaScope(arena, arena.mark()); // what arena.scope() does
+	 *   arena.malloc(64);
+	 * }
+	 * console.log(arena.stats().usedBytes); // 0
+	 * ```
 	 */
 	constructor(arena: Arena, mark: ArenaMark) {
 		this.arena = arena;

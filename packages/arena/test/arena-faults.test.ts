@@ -1,4 +1,5 @@
-import { FaultyAllocator, Heap, OutOfMemoryError } from "@offheap/core";
+import { FaultyAllocator, failAfter, Heap, hex, OutOfMemoryError } from "@offheap/core";
+import { expectRefused, expectUnchanged, firstDifference } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { Arena } from "../src/index.ts";
 
@@ -8,29 +9,38 @@ import { Arena } from "../src/index.ts";
  */
 function workload(arena: Arena, heap: Heap): { failures: number } {
 	let failures = 0;
-	const attempt = (call: () => number): void => {
+	/** Runs `call`; when it fails (returns 0 or throws OutOfMemoryError), nothing may have changed. */
+	const attempt = (call: () => number): number => {
 		const before = arena.stats();
-		const p = call();
+		const bytes = heap.u8.slice();
+		const stats = heap.stats();
+		let p = 0;
+		try {
+			p = call();
+		} catch (error) {
+			expect(error).toBeInstanceOf(OutOfMemoryError);
+		}
 		if (p === 0) {
 			failures++;
 			expect(arena.stats()).toEqual(before);
+			expect(heap.stats()).toEqual(stats);
+			expect(firstDifference(heap.u8, bytes)).toBe(-1);
 		}
+		return p;
 	};
 	for (let round = 0; round < 3; round++) {
 		for (let i = 0; i < 30; i++) attempt(() => arena.malloc(40 + i * 8, i % 5 === 0 ? 64 : undefined));
 		attempt(() => arena.malloc(5000));
-		try {
-			const m = arena.mark();
+		const m = attempt(() => arena.mark());
+		if (m !== 0) {
 			attempt(() => arena.calloc(100, 10));
-			const last = arena.malloc(16);
+			const last = attempt(() => arena.malloc(16));
 			if (last !== 0) attempt(() => arena.realloc(last, 6000));
 			arena.reset(m);
-		} catch (error) {
-			expect(error).toBeInstanceOf(OutOfMemoryError);
-			failures++;
 		}
 		arena.reset();
 		expect(arena.stats().chunks).toBeLessThanOrEqual(1);
+		arena.check();
 		heap.check();
 	}
 	return { failures };
@@ -67,15 +77,26 @@ describe("Arena under a failing parent", () => {
 		}
 	});
 
-	it("throws OutOfMemoryError from the constructor and frees its header when the first chunk fails", () => {
+	it("takes its first chunk before its header, so a parent that cannot hold the chunk loses nothing", () => {
+		const heap = new Heap();
+		const parent = failAfter(heap, 0);
+		const error = expectRefused(heap, OutOfMemoryError, () => new Arena(parent, { chunkBytes: 4096 }));
+		expect(error.message).toBe(
+			"out of memory: cannot allocate 4096 B (the parent allocator cannot hold the arena's first chunk)",
+		);
+		expect([parent.requests, parent.frees]).toEqual([1, 0]);
+	});
+
+	it("gives the first chunk back when the header does not fit after it, leaving nothing allocated", () => {
 		const heap = new Heap();
 		const before = heap.stats();
-		expect(() => new Arena(new FaultyAllocator(heap, (n) => n === 2), { chunkBytes: 4096 })).toThrow(
-			OutOfMemoryError,
+		const parent = new FaultyAllocator(heap, (n) => n === 2);
+		expect(() => new Arena(parent, { chunkBytes: 4096 })).toThrow(
+			new OutOfMemoryError(80, "the parent allocator cannot hold the arena's header"),
 		);
-		expect(() => new Arena(new FaultyAllocator(heap, (n) => n === 1))).toThrow(OutOfMemoryError);
-		expect(heap.stats().usedBytes).toBe(before.usedBytes);
-		expect(heap.stats().liveBlocks).toBe(0);
+		expect([parent.requests, parent.frees]).toEqual([2, 1]);
+		expect(heap.stats()).toMatchObject({ usedBytes: before.usedBytes, liveBlocks: 0 });
+		heap.check();
 	});
 
 	it("keeps no chunk when reset() cannot get a right-sized one, and takes one on the next allocation", () => {
@@ -92,5 +113,78 @@ describe("Arena under a failing parent", () => {
 		expect(arena.stats().chunks).toBe(1);
 		arena.free();
 		expect(heap.stats().liveBlocks).toBe(0);
+	});
+});
+
+describe("Arena in an exhausted fixed-budget heap", () => {
+	/** A fixed 64 KiB budget, filled with blocks of `size` bytes until one more does not fit. */
+	function fullHeap(size: number): Heap {
+		const heap = new Heap({ initialBytes: 65536, maxBytes: 65536 });
+		while (heap.malloc(size) !== 0);
+		return heap;
+	}
+
+	it("refuses to be created when the heap cannot hold its first chunk, taking nothing", () => {
+		const heap = fullHeap(1024);
+		expect(heap.stats().largestFreeBlock).toBeLessThan(8192);
+		const error = expectRefused(heap, OutOfMemoryError, () => new Arena(heap));
+		expect(error.message).toBe(
+			"out of memory: cannot allocate 8192 B (the parent allocator cannot hold the arena's first chunk)",
+		);
+	});
+
+	it("refuses every allocation, mark and scope, changing nothing, once its chunks and the heap are full", () => {
+		const heap = new Heap({ initialBytes: 65536, maxBytes: 65536 });
+		const arena = new Arena(heap, { chunkBytes: 1024 });
+		const early = arena.malloc(40);
+		// Grow until the heap cannot hold another chunk, fill the heap's rest, free some small blocks
+		// (the heap then holds free blocks, none big enough), and use up the current chunk.
+		while (arena.malloc(1000) !== 0);
+		const small: number[] = [];
+		for (let p = heap.malloc(48); p !== 0; p = heap.malloc(48)) small.push(p);
+		for (const p of small.filter((_, i) => i % 4 === 0)) heap.free(p);
+		while (arena.malloc(8) !== 0);
+		const state = arena.stats();
+		const refusedWithZero: (() => number)[] = [
+			() => arena.malloc(8),
+			() => arena.malloc(0),
+			() => arena.malloc(1, 4096),
+			() => arena.calloc(4, 4),
+			() => arena.realloc(early, 4000),
+			() => arena.realloc(0, 16),
+		];
+		for (const call of refusedWithZero) expect(expectUnchanged(heap, call)).toBe(0);
+		const { reservedBytes, chunks, usedBytes } = arena.stats();
+		const detail = `arena at ${hex(arena.address)}: ${reservedBytes} B in ${chunks} chunks of no budget of its own, ${usedBytes} B used; or the parent allocator is exhausted`;
+		expect(expectRefused(heap, OutOfMemoryError, () => arena.alloc(8)).message).toBe(
+			`out of memory: cannot allocate 8 B (${detail})`,
+		);
+		expect(expectRefused(heap, OutOfMemoryError, () => arena.mark()).message).toBe(
+			`out of memory: cannot allocate 16 B (${detail})`,
+		);
+		expectRefused(heap, OutOfMemoryError, () => arena.scope());
+		expect(arena.stats()).toEqual(state);
+		arena.check();
+		heap.check();
+	});
+
+	it("refuses what its own budget cannot hold, changing nothing, while the heap has room", () => {
+		const heap = new Heap({ initialBytes: 65536, maxBytes: 65536 });
+		const arena = new Arena(heap, { chunkBytes: 1024, maxBytes: 4096 });
+		const early = arena.malloc(40);
+		while (arena.malloc(200) !== 0);
+		while (arena.malloc(8) !== 0);
+		const state = arena.stats();
+		expect(state.reservedBytes).toBeLessThanOrEqual(4096);
+		for (const call of [() => arena.malloc(8), () => arena.calloc(1, 8), () => arena.realloc(early, 300)]) {
+			expect(expectUnchanged(heap, call)).toBe(0);
+		}
+		const error = expectRefused(heap, OutOfMemoryError, () => arena.alloc(200));
+		expect(error.message).toBe(
+			`out of memory: cannot allocate 200 B (arena at ${hex(arena.address)}: ${state.reservedBytes} B in ${state.chunks} chunks of a 4096 B budget, ${state.usedBytes} B used; or the parent allocator is exhausted)`,
+		);
+		expectRefused(heap, OutOfMemoryError, () => arena.mark());
+		expect(arena.stats()).toEqual(state);
+		expect(heap.malloc(1024)).not.toBe(0);
 	});
 });

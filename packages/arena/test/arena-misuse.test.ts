@@ -142,3 +142,107 @@ describe("Arena misuse", () => {
 		expect(() => arena.reset(outer)).toThrow(/arena mark record/);
 	});
 });
+
+describe("Arena options and argument types", () => {
+	const VALID = "(valid options: chunkBytes, growthFactor, maxBytes, minAlign)";
+
+	it("refuses an unknown option, naming it, the near miss and every valid option, allocating nothing", () => {
+		const heap = new Heap();
+		const cases: [unknown, string][] = [
+			[{ chunkSize: 1024 }, `Arena: unknown option "chunkSize" ${VALID}`],
+			[{ maxbytes: 4096 }, `Arena: unknown option "maxbytes"; did you mean "maxBytes"? ${VALID}`],
+			[{ [Symbol("x")]: 1 }, `Arena: unknown option Symbol(x) ${VALID}`],
+			[null, "Arena: options must be an object, got null"],
+			["big", 'Arena: options must be an object, got string "big"'],
+		];
+		for (const [options, message] of cases) {
+			const error = expectRefused(heap, TypeError, () => new Arena(heap, options as object));
+			expect(error.message).toBe(message);
+		}
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
+	it("names bigint and symbol options in a RangeError, and a parent that is not an allocator in a TypeError", () => {
+		const heap = new Heap();
+		const range: [object, string][] = [
+			[{ chunkBytes: 1024n }, "Arena: option chunkBytes = bigint 1024n is not an integer in [64, 2^30]"],
+			[
+				{ maxBytes: Symbol("m") },
+				"Arena: option maxBytes = symbol Symbol(m) is not an integer in [64, 2^32 - 1)",
+			],
+			[{ growthFactor: 2n }, "Arena: option growthFactor = bigint 2n is not a number in [1, 4]"],
+			[{ minAlign: 8n }, "Arena: option minAlign = bigint 8n is not a power of two in [1, 4096]"],
+		];
+		for (const [options, message] of range) {
+			expect(expectRefused(heap, RangeError, () => new Arena(heap, options)).message).toBe(message);
+		}
+		for (const parent of [undefined, null, 8n, {}, { heap }]) {
+			const error = expectRefused(heap, TypeError, () => new Arena(parent as unknown as Heap));
+			expect(error.message).toMatch(
+				/^Arena: parent .* is not an Allocator \(a Heap, a Pool, another Arena …\)$/,
+			);
+			expectRefused(heap, TypeError, () => Arena.open(parent as unknown as Heap, 8));
+		}
+		expect(expectRefused(heap, TypeError, () => new Arena(null as unknown as Heap)).message).toBe(
+			"Arena: parent null is not an Allocator (a Heap, a Pool, another Arena …)",
+		);
+	});
+
+	it("names bigint and symbol sizes, counts and alignments in a RangeError, changing nothing", () => {
+		const { heap, arena, live } = busyArena();
+		const last = live[live.length - 1] as number;
+		const big = 8n as unknown as number;
+		const sym = Symbol("s") as unknown as number;
+		const bytes = "is not an integer number of bytes in [0, 2147483647]";
+		const cases: [() => unknown, string][] = [
+			[() => arena.malloc(big), `malloc: size bigint 8n ${bytes}`],
+			[() => arena.malloc(sym), `malloc: size symbol Symbol(s) ${bytes}`],
+			[() => arena.alloc(big), `malloc: size bigint 8n ${bytes}`],
+			[() => arena.malloc(8, big), "malloc: alignment bigint 8n is not a power of two in [1, 4096]"],
+			[() => arena.malloc(8, sym), "malloc: alignment symbol Symbol(s) is not a power of two in [1, 4096]"],
+			[() => arena.calloc(big, 8), "calloc: count bigint 8n is not a non-negative integer"],
+			[() => arena.calloc(1, sym), `calloc: size symbol Symbol(s) ${bytes}`],
+			[() => arena.realloc(last, big), `realloc: size bigint 8n ${bytes}`],
+		];
+		for (const [call, message] of cases) expect(expectRefused(heap, RangeError, call).message).toBe(message);
+	});
+
+	it("names bigint and symbol pointers and marks in an InvalidPointerError, changing nothing", () => {
+		const { heap, arena, live } = busyArena();
+		const p = live[3] as number;
+		const mark = arena.mark();
+		const pointers: [unknown, string, string][] = [
+			[BigInt(p), `${p}`, `bigint ${p}n`],
+			[Symbol("p"), "Symbol(p)", "symbol Symbol(p)"],
+		];
+		for (const [bad, shown, described] of pointers) {
+			for (const [name, call] of [
+				["free", () => arena.free(bad as number)],
+				["usableSize", () => arena.usableSize(bad as number)],
+				["realloc", () => arena.realloc(bad as number, 8)],
+			] as const) {
+				expect(expectRefused(heap, InvalidPointerError, call).message).toBe(
+					`${name}(${shown}): invalid pointer: expected a non-negative integer address, got ${described}`,
+				);
+			}
+		}
+		const marks: [unknown, string, string][] = [
+			[BigInt(mark), `${mark}`, `bigint ${mark}n`],
+			[Symbol("m"), "Symbol(m)", "symbol Symbol(m)"],
+		];
+		for (const [bad, shown, described] of marks) {
+			for (const [name, call] of [
+				["reset", () => arena.reset(bad as number)],
+				["pop", () => arena.pop(bad as number)],
+			] as const) {
+				expect(expectRefused(heap, InvalidPointerError, call).message).toBe(
+					`${name}(${shown}): invalid pointer: not a valid mark of this arena: marks are the non-zero, 8-aligned numbers mark() returns, got ${described}`,
+				);
+			}
+		}
+		expect(
+			expectRefused(heap, InvalidPointerError, () => Arena.open(heap, 8n as unknown as number)).message,
+		).toBe("Arena.open(8): invalid pointer: expected the address of an arena's header, got bigint 8n");
+		arena.check();
+	});
+});

@@ -1,4 +1,5 @@
 import { DoubleFreeError, Heap, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
+import { type ErrorClass, expectRefused, firstDifference } from "@offheap/test-support/refused";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Arena } from "../src/index.ts";
@@ -10,7 +11,19 @@ type Op =
 	| { kind: "mark" }
 	| { kind: "reset"; pick: number }
 	| { kind: "pop"; pick: number }
+	| { kind: "misuse"; pick: number; how: number }
 	| { kind: "resetAll" };
+
+/** Calls an arena (or its heap) refuses, given a live block's pointer: each must change nothing at all. */
+const MISUSES: readonly [ErrorClass, (heap: Heap, arena: Arena, ptr: number) => unknown][] = [
+	[InvalidPointerError, (heap, _arena, ptr) => heap.free(ptr)],
+	[InvalidPointerError, (heap, _arena, ptr) => heap.realloc(ptr, 1)],
+	[InvalidPointerError, (heap, _arena, ptr) => heap.usableSize(ptr)],
+	[InvalidPointerError, (_heap, arena, ptr) => arena.free(BigInt(ptr) as unknown as number)],
+	[RangeError, (_heap, arena) => arena.malloc(-1)],
+	[RangeError, (_heap, arena) => arena.malloc(8, 3)],
+	[RangeError, (_heap, arena, ptr) => arena.realloc(ptr, 2 ** 31)],
+];
 
 const op: fc.Arbitrary<Op> = fc.oneof(
 	{
@@ -33,6 +46,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 	{ weight: 2, arbitrary: fc.record({ kind: fc.constant("mark" as const) }) },
 	{ weight: 1, arbitrary: fc.record({ kind: fc.constant("reset" as const), pick: fc.nat() }) },
 	{ weight: 1, arbitrary: fc.record({ kind: fc.constant("pop" as const), pick: fc.nat() }) },
+	{
+		weight: 1,
+		arbitrary: fc.record({
+			kind: fc.constant("misuse" as const),
+			pick: fc.nat(),
+			how: fc.nat({ max: MISUSES.length - 1 }),
+		}),
+	},
 	{ weight: 1, arbitrary: fc.record({ kind: fc.constant("resetAll" as const) }) },
 );
 
@@ -74,6 +95,19 @@ function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefin
 			if (!bytes.every((x) => x === b.stamp)) throw new Error(`block ${b.ptr} (${b.size} B) lost its stamp`);
 		}
 	};
+	/** Runs `call`; when it returns 0, no heap byte and no heap or arena counter may have changed. */
+	const refusedChangesNothing = (call: () => number): number => {
+		const state = arena.stats();
+		const bytes = heap.u8.slice();
+		const stats = heap.stats();
+		const p = call();
+		if (p === 0) {
+			expect(heap.stats()).toEqual(stats);
+			expect(firstDifference(heap.u8, bytes)).toBe(-1);
+			expect(arena.stats()).toEqual(state);
+		}
+		return p;
+	};
 	const truncate = (count: number, keepMarks: number): void => {
 		blocks.length = count;
 		for (let i = keepMarks; i < marks.length; i++) (marks[i] as Mark).valid = false;
@@ -82,7 +116,11 @@ function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefin
 	for (const o of ops) {
 		switch (o.kind) {
 			case "malloc": {
-				const p = arena.malloc(o.size, o.align);
+				// Only a budget makes malloc fail here: then it must change nothing.
+				const p =
+					maxBytes === undefined
+						? arena.malloc(o.size, o.align)
+						: refusedChangesNothing(() => arena.malloc(o.size, o.align));
 				if (p === 0) {
 					expect(maxBytes).toBeDefined();
 					break;
@@ -99,7 +137,7 @@ function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefin
 				const i = o.pick % blocks.length;
 				const b = blocks[i] as Block;
 				if (b.freed) {
-					expect(() => arena.free(b.ptr)).toThrow(DoubleFreeError);
+					expectRefused(heap, DoubleFreeError, () => arena.free(b.ptr));
 					break;
 				}
 				arena.free(b.ptr);
@@ -116,10 +154,13 @@ function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefin
 				const i = o.pick % blocks.length;
 				const b = blocks[i] as Block;
 				if (b.freed) {
-					expect(() => arena.realloc(b.ptr, o.size)).toThrow(DoubleFreeError);
+					expectRefused(heap, DoubleFreeError, () => arena.realloc(b.ptr, o.size));
 					break;
 				}
-				const p = arena.realloc(b.ptr, o.size);
+				const p =
+					maxBytes === undefined
+						? arena.realloc(b.ptr, o.size)
+						: refusedChangesNothing(() => arena.realloc(b.ptr, o.size));
 				if (p === 0) break;
 				const kept = Math.min(b.size, o.size);
 				expect(heap.u8.subarray(p, p + kept).every((x) => x === b.stamp)).toBe(true);
@@ -138,11 +179,15 @@ function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefin
 			}
 			case "mark": {
 				let value = 0;
+				const bytes = heap.u8.slice();
+				const stats = heap.stats();
 				try {
 					value = arena.mark();
 				} catch (error) {
 					expect(error).toBeInstanceOf(OutOfMemoryError);
 					expect(maxBytes).toBeDefined();
+					expect(heap.stats()).toEqual(stats);
+					expect(firstDifference(heap.u8, bytes)).toBe(-1);
 					break;
 				}
 				marks.push({ value, blocks: blocks.length, valid: true });
@@ -159,11 +204,19 @@ function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefin
 				const m = marks[i] as Mark;
 				const call = o.kind === "reset" ? () => arena.reset(m.value) : () => arena.pop(m.value);
 				if (!m.valid) {
-					expect(call).toThrow(InvalidPointerError);
+					expectRefused(heap, InvalidPointerError, call);
 					break;
 				}
 				call();
 				truncate(m.blocks, o.kind === "reset" ? i + 1 : i);
+				break;
+			}
+			case "misuse": {
+				const live = blocks.filter((b) => !b.freed);
+				if (live.length === 0) break;
+				const b = live[o.pick % live.length] as Block;
+				const [kind, call] = MISUSES[o.how] as (typeof MISUSES)[number];
+				expectRefused(heap, kind, () => call(heap, arena, b.ptr));
 				break;
 			}
 			case "resetAll": {
@@ -176,6 +229,7 @@ function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefin
 		}
 		verify();
 		arena.check();
+		heap.check();
 		const s = arena.stats();
 		expect(s.marks).toBe(marks.filter((m) => m.valid).length);
 		expect(s.usedBytes).toBeLessThanOrEqual(s.highWaterBytes);
@@ -193,7 +247,7 @@ function replay(ops: readonly Op[], minAlign: number, maxBytes: number | undefin
 	}
 }
 
-describe("Arena against a model", () => {
+describe("Arena against a model, with arena.check() and heap.check() after every operation", () => {
 	it("keeps every live block intact and marks exact over random operation sequences", () => {
 		fc.assert(
 			fc.property(fc.array(op, { maxLength: 120 }), fc.constantFrom(1, 8, 32), (ops, minAlign) => {

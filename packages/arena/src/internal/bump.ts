@@ -33,12 +33,18 @@ export function mallocGeneral(
 	checker: ArenaChecker | undefined,
 ): Ptr {
 	if (hdr === 0) return rejectFreed("malloc", 0);
-	if (size >>> 0 !== size || size > MAX_SIZE) return rejectSize("malloc", size);
+	if (typeof size !== "number" || size >>> 0 !== size || size > MAX_SIZE) return rejectSize("malloc", size);
 	const i32 = parent.heap.i32;
 	const minAlign = i32[hdr + W_MIN_ALIGN] as number;
 	let a = minAlign;
 	if (align !== undefined) {
-		if (align >>> 0 !== align || (align & (align - 1)) !== 0 || align === 0 || align > MAX_ALIGN) {
+		if (
+			typeof align !== "number" ||
+			align >>> 0 !== align ||
+			(align & (align - 1)) !== 0 ||
+			align === 0 ||
+			align > MAX_ALIGN
+		) {
 			return rejectAlign("malloc", align);
 		}
 		if (align > a) a = align;

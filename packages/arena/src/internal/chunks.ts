@@ -83,7 +83,7 @@ export function leaveChunk(u32: Uint32Array, hdr: number): number {
  * @internal
  */
 export function acquireChunk(parent: Allocator, hdr: number, bytes: number, align: number): number {
-	let u32 = parent.heap.u32;
+	const u32 = parent.heap.u32;
 	const need = round8(CHUNK_HEADER + bytes + (align > 8 ? align - 8 : 0));
 	const maxBytes = u32[hdr + W_MAX_BYTES] as number;
 	const room = maxBytes === UNLIMITED ? MAX_CHUNK : maxBytes - (u32[hdr + W_RESERVED] as number);
@@ -95,7 +95,16 @@ export function acquireChunk(parent: Allocator, hdr: number, bytes: number, alig
 		chunk = parent.malloc(size);
 	}
 	if (chunk === 0) return 0;
-	u32 = parent.heap.u32;
+	adoptChunk(parent.heap.u32, hdr, chunk, size);
+	return chunk;
+}
+
+/**
+ * Records the block of `size` bytes at `chunk`, just taken from the parent, as a chunk of the arena:
+ * its bookkeeping header, the counters, and the next size of the geometric sequence.
+ * @internal
+ */
+export function adoptChunk(u32: Uint32Array, hdr: number, chunk: number, size: number): void {
 	const c = chunk >>> 2;
 	u32[c + C_NEXT] = 0;
 	u32[c + C_END] = chunk + size;
@@ -105,10 +114,9 @@ export function acquireChunk(parent: Allocator, hdr: number, bytes: number, alig
 	u32[hdr + W_CHUNKS] = (u32[hdr + W_CHUNKS] as number) + 1;
 	// A request too big for the next geometric size gets a chunk of its own and leaves the sequence be.
 	const planned = u32[hdr + W_NEXT_CHUNK] as number;
-	if (need <= planned) {
+	if (size <= planned) {
 		u32[hdr + W_NEXT_CHUNK] = Math.min(round8((planned * (u32[hdr + W_GROWTH] as number)) / 256), MAX_CHUNK);
 	}
-	return chunk;
 }
 
 /** Returns `chunk` to the parent and takes it off the counters (not off the list). @internal */

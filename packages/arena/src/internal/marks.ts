@@ -1,4 +1,4 @@
-import type { Allocator, Heap } from "@offheap/core";
+import { type Allocator, describeArgument, type Heap } from "@offheap/core";
 import { mallocSlow } from "./bump.ts";
 import type { ArenaChecker } from "./checker.ts";
 import { noteHighWater } from "./chunks.ts";
@@ -107,7 +107,11 @@ export function findMark(
 	checker: ArenaChecker | undefined,
 ): number {
 	if (typeof mark !== "number" || mark >>> 0 !== mark || mark === 0 || (mark & 7) !== 0) {
-		return rejectMark(operation, mark, "marks are the non-zero, 8-aligned numbers mark() returns");
+		return rejectMark(
+			operation,
+			mark,
+			`marks are the non-zero, 8-aligned numbers mark() returns, got ${describeArgument(mark)}`,
+		);
 	}
 	const u32 = heap.u32;
 	const limit = u32.length * 4;

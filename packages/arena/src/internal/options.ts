@@ -1,9 +1,8 @@
 import type { Allocator } from "@offheap/core";
-import { InvalidPointerError, OutOfMemoryError } from "@offheap/core";
+import { checkOptions, describeArgument, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
 import type { ArenaOptions } from "../api.ts";
-import { acquireChunk, enterChunk } from "./chunks.ts";
+import { adoptChunk, enterChunk } from "./chunks.ts";
 import {
-	CHUNK_HEADER,
 	DEFAULT_CHUNK_BYTES,
 	HEADER_BYTES,
 	MAGIC,
@@ -28,8 +27,17 @@ function isPowerOfTwo(x: number): boolean {
 	return Number.isInteger(x) && x > 0 && (x & (x - 1)) === 0;
 }
 
-/** Checks the options, takes the header and first chunk from `parent`; returns the header address. @internal */
+/** The options {@link ArenaOptions} holds: anything else is refused. @internal */
+export const ARENA_OPTIONS: readonly string[] = ["chunkBytes", "growthFactor", "maxBytes", "minAlign"];
+
+/**
+ * Checks the options, takes the first chunk and then the header from `parent`; returns the header
+ * address. The chunk, the bigger block, comes first: when the parent cannot hold it, nothing was
+ * taken. Only when the chunk fits and the 80-byte header then does not is the chunk given back.
+ * @internal
+ */
 export function formatHeader(parent: Allocator, options: ArenaOptions): number {
+	checkOptions("Arena", options, ARENA_OPTIONS);
 	const { growthFactor = 2, minAlign = 8 } = options;
 	const maxBytes = options.maxBytes ?? UNLIMITED;
 	if (options.maxBytes !== undefined) {
@@ -49,12 +57,17 @@ export function formatHeader(parent: Allocator, options: ArenaOptions): number {
 	if (!isPowerOfTwo(minAlign) || minAlign > MAX_ALIGN) {
 		rejectOption("minAlign", minAlign, `a power of two in [1, ${MAX_ALIGN}]`);
 	}
+	const chunk = parent.malloc(firstChunk);
+	if (chunk === 0) {
+		throw new OutOfMemoryError(firstChunk, "the parent allocator cannot hold the arena's first chunk");
+	}
 	const address = parent.malloc(HEADER_BYTES);
 	if (address === 0) {
+		parent.free(chunk);
 		throw new OutOfMemoryError(HEADER_BYTES, "the parent allocator cannot hold the arena's header");
 	}
 	const hdr = address >>> 2;
-	let u32 = parent.heap.u32;
+	const u32 = parent.heap.u32;
 	u32.fill(0, hdr, hdr + HEADER_BYTES / 4);
 	u32[hdr + W_MAGIC] = MAGIC;
 	u32[hdr + W_MIN_ALIGN] = minAlign;
@@ -62,12 +75,7 @@ export function formatHeader(parent: Allocator, options: ArenaOptions): number {
 	u32[hdr + W_MAX_BYTES] = maxBytes;
 	u32[hdr + W_CHUNK_BYTES] = firstChunk;
 	u32[hdr + W_NEXT_CHUNK] = firstChunk;
-	const chunk = acquireChunk(parent, hdr, firstChunk - CHUNK_HEADER, 8);
-	if (chunk === 0) {
-		parent.free(address);
-		throw new OutOfMemoryError(firstChunk, "the parent allocator cannot hold the arena's first chunk");
-	}
-	u32 = parent.heap.u32;
+	adoptChunk(u32, hdr, chunk, firstChunk);
 	u32[hdr + W_FIRST] = chunk;
 	enterChunk(u32, hdr, chunk, 0);
 	return address;
@@ -77,13 +85,15 @@ export function formatHeader(parent: Allocator, options: ArenaOptions): number {
 export function openHeader(parent: Allocator, address: number): number {
 	const u32 = parent.heap.u32;
 	const reason =
-		typeof address !== "number" || address >>> 0 !== address || (address & 7) !== 0 || address === 0
-			? "not a non-zero, 8-aligned address"
-			: address + HEADER_BYTES > u32.length * 4
-				? "past the end of the heap"
-				: u32[(address >>> 2) + W_MAGIC] !== MAGIC
-					? "no arena header there"
-					: "";
+		typeof address !== "number"
+			? `expected the address of an arena's header, got ${describeArgument(address)}`
+			: address >>> 0 !== address || (address & 7) !== 0 || address === 0
+				? "not a non-zero, 8-aligned address"
+				: address + HEADER_BYTES > u32.length * 4
+					? "past the end of the heap"
+					: u32[(address >>> 2) + W_MAGIC] !== MAGIC
+						? "no arena header there"
+						: "";
 	if (reason !== "") throw new InvalidPointerError("Arena.open", address, reason);
 	return address;
 }

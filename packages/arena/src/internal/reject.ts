@@ -1,5 +1,7 @@
 import {
+	type Allocator,
 	DoubleFreeError,
+	describeArgument,
 	HeapCorruptionError,
 	hex,
 	InvalidPointerError,
@@ -9,26 +11,43 @@ import { MAX_ALIGN, MAX_SIZE } from "./layout.ts";
 
 // Cold paths: each runs only when a caller made a mistake or a budget ran out.
 
-function describe(value: unknown): string {
-	return typeof value === "number" ? String(value) : `${typeof value} ${String(value)}`;
+/**
+ * Throws a TypeError naming `parent` when it is not an {@link Allocator} (an object with `malloc`,
+ * `free` and a `heap`), before anything reads it.
+ * @internal
+ */
+export function checkParent(parent: unknown): asserts parent is Allocator {
+	const p = parent as Partial<Allocator> | null;
+	if (
+		typeof p !== "object" ||
+		p === null ||
+		typeof p.malloc !== "function" ||
+		typeof p.free !== "function" ||
+		typeof p.heap !== "object" ||
+		p.heap === null
+	) {
+		throw new TypeError(
+			`Arena: parent ${describeArgument(parent)} is not an Allocator (a Heap, a Pool, another Arena …)`,
+		);
+	}
 }
 
 /** @internal */
 export function rejectSize(operation: string, size: unknown): never {
 	throw new RangeError(
-		`${operation}: size ${describe(size)} is not an integer number of bytes in [0, ${MAX_SIZE}]`,
+		`${operation}: size ${describeArgument(size)} is not an integer number of bytes in [0, ${MAX_SIZE}]`,
 	);
 }
 
 /** @internal */
 export function rejectCount(operation: string, count: unknown): never {
-	throw new RangeError(`${operation}: count ${describe(count)} is not a non-negative integer`);
+	throw new RangeError(`${operation}: count ${describeArgument(count)} is not a non-negative integer`);
 }
 
 /** @internal */
 export function rejectAlign(operation: string, align: unknown): never {
 	throw new RangeError(
-		`${operation}: alignment ${describe(align)} is not a power of two in [1, ${MAX_ALIGN}]`,
+		`${operation}: alignment ${describeArgument(align)} is not a power of two in [1, ${MAX_ALIGN}]`,
 	);
 }
 
@@ -42,7 +61,9 @@ export function rejectNotNumber(operation: string, ptr: unknown): never {
 	throw new InvalidPointerError(
 		operation,
 		ptr as number,
-		typeof ptr === "number" ? "not a non-negative integer" : `expected a number, got ${typeof ptr}`,
+		typeof ptr === "number"
+			? "not a non-negative integer"
+			: `expected a non-negative integer address, got ${describeArgument(ptr)}`,
 	);
 }
 
@@ -84,5 +105,5 @@ export function outOfMemory(size: number, detail: string): OutOfMemoryError {
 
 /** @internal */
 export function rejectOption(name: string, value: unknown, expected: string): never {
-	throw new RangeError(`Arena: option ${name} = ${describe(value)} is not ${expected}`);
+	throw new RangeError(`Arena: option ${name} = ${describeArgument(value)} is not ${expected}`);
 }

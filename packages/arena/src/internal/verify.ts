@@ -1,4 +1,4 @@
-import { type Heap, HeapCorruptionError, hex } from "@offheap/core";
+import { type Allocator, type Heap, HeapCorruptionError, hex, OffheapError } from "@offheap/core";
 import { dataStart } from "./chunks.ts";
 import {
 	C_END,
@@ -13,6 +13,7 @@ import {
 	W_CURRENT,
 	W_CURSOR,
 	W_FIRST,
+	W_LAST,
 	W_LIMIT,
 	W_MAGIC,
 	W_MARKS,
@@ -22,10 +23,11 @@ import {
 
 /**
  * `Arena.check()` without checked mode: walks the header, the chunk list and the chain of marks, in
- * O(chunks + marks), and throws `HeapCorruptionError` naming the first inconsistency.
+ * O(chunks + marks), and throws `HeapCorruptionError` naming the first inconsistency. When the parent
+ * is the heap itself, every chunk must also still be a live block of it.
  * @internal
  */
-export function verifyArena(heap: Heap, hdr: number): void {
+export function verifyArena(parent: Allocator, heap: Heap, hdr: number): void {
 	const u32 = heap.u32;
 	const address = hdr << 2;
 	const heapEnd = u32.length * 4;
@@ -58,10 +60,41 @@ export function verifyArena(heap: Heap, hdr: number): void {
 		}
 	}
 	if (!seenCurrent) fail(current, `the current chunk ${hex(current)} is not on the chunk list`);
+	const last = u32[hdr + W_LAST] as number;
+	if (
+		last !== 0 &&
+		(current === 0 || last < dataStart(u32, hdr, current) || last > (u32[hdr + W_CURSOR] as number))
+	) {
+		fail(
+			address + W_LAST * 4,
+			`its last allocation ${hex(last)} is not in the current chunk before the cursor`,
+		);
+	}
 	if (chunks !== u32[hdr + W_CHUNKS])
 		fail(address, `it counts ${u32[hdr + W_CHUNKS]} chunks, its list has ${chunks}`);
 	if (reserved !== u32[hdr + W_RESERVED]) {
 		fail(address, `it counts ${u32[hdr + W_RESERVED]} B reserved, its chunks hold ${reserved} B`);
+	}
+	if (parent === heap) {
+		// Every chunk must still be a live block of the heap: not freed behind the arena's back. (A freed
+		// header shows as its overwritten magic word.)
+		const live = (block: number, bytes: number): boolean => {
+			try {
+				return heap.usableSize(block) >= bytes;
+			} catch (error) {
+				if (error instanceof OffheapError) return false;
+				throw error;
+			}
+		};
+		for (
+			let chunk = u32[hdr + W_FIRST] as number;
+			chunk !== 0;
+			chunk = u32[(chunk >>> 2) + C_NEXT] as number
+		) {
+			const end = u32[(chunk >>> 2) + C_END] as number;
+			if (!live(chunk, end - chunk))
+				fail(chunk, `chunk ${hex(chunk)} is not a live block of the heap (freed?)`);
+		}
 	}
 	let marks = 0;
 	for (
