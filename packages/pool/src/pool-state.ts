@@ -84,8 +84,24 @@ export class PoolState {
 	 * @param slot - bytes of one slot, or a type with `size` and `align` (a struct type of
 	 * `@offheap/struct` fits). Slots are at least 8 bytes and 8-aligned.
 	 * @param options - capacity and growth; see {@link PoolOptions}.
-	 * @throws RangeError for a bad slot type or options, and `OutOfMemoryError` when the parent cannot
-	 * hold the header and first chunk (nothing is left allocated then).
+	 * @throws TypeError for a parent that is not an allocator, for options that are not an object or
+	 * that hold a key {@link PoolOptions} does not have (a misspelt option is never ignored), RangeError
+	 * for a bad slot type or option value, and `OutOfMemoryError` when the parent cannot hold the header
+	 * and the first chunk, which share one block: the parent is then exactly as it was.
+	 * @example
+	 * ```ts
+	 * import { Pool } from "@offheap/pool";
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * const pool = new Pool(heap, 24, { capacity: 100 });
+	 * console.log(pool.capacity, heap.stats().liveBlocks); // 100 1: header and slots in one block
+	 * try {
+	 *   new Pool(heap, 24, { capacty: 100 } as object);
+	 * } catch (error) {
+	 *   console.log((error as TypeError).message);
+	 *   // Pool: unknown option "capacty" (valid options: capacity, growable, maxCapacity)
+	 * }
+	 * ```
 	 */
 	constructor(parent: Allocator, slot: number | SlotType, options: PoolOptions = {}) {
 		checkParent(parent);
@@ -110,22 +126,64 @@ export class PoolState {
 		this.invSlot = 1 / this.slotBytes;
 	}
 
-	/** Address of the pool's header in the heap: what {@link Pool.open} takes. 0 once freed. */
+	/**
+	 * Address of the pool's header in the heap: what {@link Pool.open} takes. 0 once freed.
+	 * @example
+	 * ```ts
+	 * import { Pool } from "@offheap/pool";
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * const pool = new Pool(heap, 8);
+	 * console.log(Pool.open(heap, pool.address).slotBytes); // 8
+	 * pool.free();
+	 * console.log(pool.address); // 0
+	 * ```
+	 */
 	get address(): Ptr {
 		return this.hdr * 4;
 	}
 
-	/** Slots in use. */
+	/**
+	 * Slots in use.
+	 * @example
+	 * ```ts
+	 * import { Pool } from "@offheap/pool";
+	 * import { Heap } from "@offheap/core";
+	 * const pool = new Pool(new Heap(), 8);
+	 * pool.allocOrThrow();
+	 * console.log(pool.live); // 1
+	 * ```
+	 */
 	get live(): number {
 		return this.hdr === 0 ? 0 : (this.heap.u32[this.hdr + W_LIVE] as number);
 	}
 
-	/** Slots held: live plus free. */
+	/**
+	 * Slots held: live plus free.
+	 * @example
+	 * ```ts
+	 * import { Pool } from "@offheap/pool";
+	 * import { Heap } from "@offheap/core";
+	 * const pool = new Pool(new Heap(), 8, { capacity: 3, growable: true });
+	 * console.log(pool.capacity); // 4: a growable pool rounds up to a power of two
+	 * ```
+	 */
 	get capacity(): number {
 		return this.hdr === 0 ? 0 : (this.heap.u32[this.hdr + W_CAPACITY] as number);
 	}
 
-	/** Most slots ever live at once. */
+	/**
+	 * Most slots ever live at once.
+	 * @example
+	 * ```ts
+	 * import { Pool } from "@offheap/pool";
+	 * import { Heap } from "@offheap/core";
+	 * const pool = new Pool(new Heap(), 8);
+	 * pool.freeHandle(pool.allocOrThrow());
+	 * pool.allocOrThrow();
+	 * console.log(pool.live, pool.highWater); // 1 1
+	 * ```
+	 */
 	get highWater(): number {
 		return this.hdr === 0 ? 0 : (this.heap.u32[this.hdr + W_BUMP] as number);
 	}
