@@ -54,7 +54,10 @@ export interface ListOptions {
 	spare?: number;
 	/**
 	 * Checks of payload values: when on, they are checked against the payload type before anything
-	 * changes (a few compares, inlined); when off, values convert as typed arrays convert them. In both
+	 * changes (a few compares, inlined); when off, values convert as typed arrays convert them. Either
+	 * way a value is read whole before the list changes (struct, union, array and utf8 values through a
+	 * staging buffer), so a value the payload type refuses, or a bigint for a number payload, takes no
+	 * node and changes nothing. In both
 	 * modes a node handle is checked against the node's owner word, so another list's node, a stale
 	 * handle (`DoubleFreeError`, also when the node's memory holds a newer node of this list) and an
 	 * address that is no node are refused. On a checked heap every handle is also validated against

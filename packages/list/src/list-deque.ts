@@ -1,8 +1,8 @@
 import type { Allocator } from "@offheap/core";
-import { ELEMENT_KIND, type Infer, type Type, type WriteValue } from "@offheap/struct";
+import type { Infer, Type, WriteValue } from "@offheap/struct";
 import type { ListNode, ListOptions } from "./api.ts";
 import * as layout from "./internal/layout.ts";
-import { retireSlow, stow } from "./internal/node-store.ts";
+import { retireSlow } from "./internal/node-store.ts";
 import { outOfMemory, rejectFreed } from "./internal/reject.ts";
 import { ListPayloads } from "./list-payloads.ts";
 
@@ -18,7 +18,6 @@ import { ListPayloads } from "./list-payloads.ts";
 // `hdr + k` cannot overflow, which spares a check at every header word (about 10% of a push/pop pair).
 const { ADDRESS_MASK, GEN_MASK, N_NEXT, N_OWNER, N_PREV, W_CELL, W_FIRST, W_LAST } = layout;
 const { W_LENGTH, W_NODES, W_SERIAL, W_SPARE } = layout;
-const { i64: K_I64, other: K_OTHER } = ELEMENT_KIND;
 
 /** A typed array as the hot paths index it. */
 type Indexed = { [index: number]: unknown };
@@ -82,7 +81,7 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 						: !(value >= this.lo && value <= this.hi && Math.floor(value) === value))) ||
 			hdr === 0
 		)
-			return this.insertSlow("pushBack", value, last, 0);
+			return this.insertSlow("pushBack", value, 0, 0); // 0: at the back
 		const w = (node & -8) >>> 2;
 		u32[hdr + 8] = u32[w + 1] as number;
 		(this.heap[this.heapView] as Indexed)[((node & -8) + this.offset) >>> this.shift] = value;
@@ -129,7 +128,7 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 						: !(value >= this.lo && value <= this.hi && Math.floor(value) === value))) ||
 			hdr === 0
 		)
-			return this.insertSlow("pushFront", value, 0, first);
+			return this.insertSlow("pushFront", value, 1, 0); // 1: at the front
 		const w = (node & -8) >>> 2;
 		u32[hdr + 8] = u32[w + 1] as number;
 		(this.heap[this.heapView] as Indexed)[((node & -8) + this.offset) >>> this.shift] = value;
@@ -233,26 +232,42 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 	}
 
 	/**
-	 * @internal Links a new node holding `value` (zero-filled when undefined) between `prev` and `next`
-	 * (0 at the ends) and returns it: every insertion the fast paths leave out (no spare node, a value
-	 * to check or convert, a freed list), and insertBefore/insertAfter. Written out as one function on
-	 * purpose: it is larger than what V8 inlines (460 bytes of bytecode), so that pushBack's own
-	 * optimized code does not inline it, which would use up the budget under which callers inline
-	 * pushBack into their loops.
+	 * @internal Links a new node holding `value` (zero-filled when undefined) at the back, at the front,
+	 * before or after `anchor` (`where`: 0, 1, 2 or 3, literals at the call sites) and returns it: every insertion the fast paths leave out (no spare node, a value to
+	 * check or convert, a freed list), and insertBefore/insertAfter. The value is read whole first (its
+	 * getters or `valueOf` may change the list), then the anchor is checked without changing any owner
+	 * cell, then the neighbours are read, and only then is a node taken: a call that throws changes
+	 * nothing. Written out as one function on purpose: it is larger than what V8 inlines, so that
+	 * pushBack's own optimized code does not inline it, which would use up the budget under which
+	 * callers inline pushBack into their loops.
 	 * @throws OutOfMemoryError when no node can be allocated, TypeError or RangeError for a value that
-	 * does not fit; the list is unchanged then.
+	 * does not fit, as {@link ListState.next} does for a bad anchor; the list is unchanged then.
 	 */
 	protected insertSlow(
 		operation: string,
 		value: WriteValue<T> | undefined,
-		prev: number,
-		next: number,
+		where: number,
+		anchor: number,
 	): ListNode {
-		const hdr = this.hdr & 0x3fffffff;
+		if (this.hdr === 0) return rejectFreed(operation);
+		const prepared = value === undefined ? undefined : this.prepare(operation, value);
+		const hdr = this.hdr & 0x3fffffff; // read after the value: its getters may have freed the list
 		if (hdr === 0) return rejectFreed(operation);
-		if (value !== undefined && (this.checked ? !this.fits(value) : this.kind >= K_I64))
-			this.checkValue(operation, value);
 		let u32 = this.heap.u32;
+		let prev: number;
+		let next: number;
+		if (where === 0) {
+			prev = u32[hdr + W_LAST] as number;
+			next = 0;
+		} else if (where === 1) {
+			prev = 0;
+			next = u32[hdr + W_FIRST] as number;
+		} else {
+			u32 = this.ownOnly(operation, anchor);
+			const w = (anchor & ADDRESS_MASK) >>> 2;
+			prev = where === 2 ? (u32[w + N_PREV] as number) : anchor;
+			next = where === 2 ? anchor : (u32[w + N_NEXT] as number);
+		}
 		let node = u32[hdr + W_SPARE] as number;
 		if (node !== 0) u32[hdr + W_SPARE] = u32[((node & ADDRESS_MASK) >>> 2) + N_NEXT] as number;
 		else {
@@ -268,16 +283,8 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 			node = block | (serial & GEN_MASK);
 		}
 		const at = (node & ADDRESS_MASK) + this.offset;
-		if (value === undefined) this.heap.u8.fill(0, at, at + this.type.size);
-		else if (this.kind !== K_OTHER) this.store(at, value);
-		else {
-			try {
-				this.store(at, value);
-			} catch (error) {
-				stow(this, node); // the type refused the value halfway (unchecked): the node goes back
-				throw error;
-			}
-		}
+		if (prepared === undefined) this.heap.u8.fill(0, at, at + this.type.size);
+		else this.store(at, prepared);
 		u32 = this.heap.u32;
 		const w = (node & ADDRESS_MASK) >>> 2;
 		u32[w + N_OWNER] = (u32[hdr + W_CELL] as number) | (node & GEN_MASK);

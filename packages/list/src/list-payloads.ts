@@ -15,7 +15,7 @@ import { rejectFreed, rejectNotAggregate } from "./internal/reject.ts";
 import { ListState } from "./list-state.ts";
 
 const { ADDRESS_MASK, N_NEXT, W_FIRST, W_LAST } = layout;
-const K_I64 = ELEMENT_KIND.i64;
+const K_BOOL = ELEMENT_KIND.bool;
 
 /** What struct, union and array types add to {@link Type}: in-place views. */
 interface AggregateType {
@@ -88,9 +88,12 @@ export class ListPayloads<T extends Type = Type> extends ListState<T> {
 	 * ```
 	 */
 	set(node: ListNode, value: WriteValue<T>): void {
-		if (this.checked ? !this.fits(value) : this.kind >= K_I64) this.checkValue("set", value);
+		// The value is read whole (and checked) before the node: see `prepare`.
+		const prepared = (this.checked ? this.fits(value) : this.kind < K_BOOL && typeof value === "number")
+			? value
+			: this.prepare("set", value);
 		this.own("set", node);
-		this.store((node & ADDRESS_MASK) + this.offset, value);
+		this.store((node & ADDRESS_MASK) + this.offset, prepared);
 	}
 
 	/**

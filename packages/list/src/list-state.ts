@@ -7,6 +7,8 @@ import {
 	elementKind,
 	elementShift,
 	elementViewName,
+	type HeapViews,
+	heapViews,
 	type Type,
 } from "@offheap/struct";
 import type { ListNode, ListOptions } from "./api.ts";
@@ -94,6 +96,10 @@ export class ListState<T extends Type = Type> {
 	declare readonly hi: number;
 	/** @internal The value check of the payload type, shared with the other typed containers. */
 	declare private readonly valueCheck: ElementValueCheck;
+	/** The staging buffer of struct, union, array and utf8 values (see `prepare`). */
+	declare private staged: HeapViews | undefined;
+	/** Values being staged right now (a getter of one may stage another). */
+	declare private depth: number;
 
 	/** @internal Use `new List(...)` or `List.open(...)`. */
 	protected constructor(allocator: Allocator, type: T, options: ListOptions) {
@@ -123,6 +129,8 @@ export class ListState<T extends Type = Type> {
 		this.pushMode = valueCheck.storeMode;
 		this.lo = valueCheck.lo;
 		this.hi = valueCheck.hi;
+		this.staged = undefined;
+		this.depth = 0;
 		const opened = (options as OpenOptions)[OPEN];
 		const spare = options.spare === undefined ? layout.SPARE_ALL : checkSpare(options.spare);
 		const address =
@@ -239,14 +247,33 @@ export class ListState<T extends Type = Type> {
 			hdr === 0 ||
 			node >>> 0 !== node
 		)
-			this.adopt(operation, node);
+			this.adopt(operation, node, true);
 		else if (this.verify) this.confirm(operation, node);
 		return u32;
 	}
 
-	private adopt(operation: string, node: ListNode): void {
+	/**
+	 * @internal Checks `node` as {@link ListState.own} does, but changes nothing: a node still tagged
+	 * with a forwarding cell (from a whole-list splice) keeps its tag, so a call that may still fail
+	 * after the check (an insertion that cannot allocate, a splice refused later) leaves every cell as
+	 * it was.
+	 */
+	ownOnly(operation: string, node: ListNode): Uint32Array {
+		const hdr = this.hdr & 0x3fffffff;
+		const u32 = this.heap.u32;
+		if (
+			u32[((node & -8) >>> 2) + 2] !== ((u32[hdr + 4] as number) | (node & 7)) ||
+			hdr === 0 ||
+			node >>> 0 !== node
+		)
+			this.adopt(operation, node, false);
+		else if (this.verify) this.confirm(operation, node);
+		return u32;
+	}
+
+	private adopt(operation: string, node: ListNode, compress: boolean): void {
 		if (this.hdr === 0) rejectFreed(operation);
-		adoptNode(this, operation, node, this.heap.u32[this.hdr + W_CELL] as number);
+		adoptNode(this, operation, node, this.heap.u32[this.hdr + W_CELL] as number, compress);
 	}
 
 	/** On a checked heap, a node whose owner word names this list must also be a live block. */
@@ -254,7 +281,7 @@ export class ListState<T extends Type = Type> {
 		try {
 			this.nodeAllocator.usableSize(node & ADDRESS_MASK);
 		} catch {
-			this.adopt(operation, node); // throws the error that fits, with the allocator's report
+			this.adopt(operation, node, false); // throws the error that fits, with the allocator's report
 		}
 	}
 
@@ -267,10 +294,13 @@ export class ListState<T extends Type = Type> {
 		return kind === 8 ? value !== 0 : value;
 	}
 
-	/** @internal Writes a payload at `at` (through the heap view named by `heapView` for scalars). */
+	/**
+	 * @internal Writes a payload at `at`: a value {@link ListState.prepare} returned (the staged bytes
+	 * of a struct, union, array or utf8 payload; a scalar as it is).
+	 */
 	store(at: number, value: unknown): void {
 		const kind = this.kind;
-		if (kind === K_OTHER) this.type.write(this.heap, at, value);
+		if (kind === K_OTHER) this.heap.u8.set(value as Uint8Array, at);
 		else (this.heap[this.heapView] as Indexed)[at >>> this.shift] = kind === K_BOOL ? (value ? 1 : 0) : value;
 	}
 
@@ -279,8 +309,48 @@ export class ListState<T extends Type = Type> {
 		return this.valueCheck.fits(value);
 	}
 
-	/** @internal Refuses a payload value that does not fit, before anything changes. */
-	checkValue(operation: string, value: unknown): void {
-		this.valueCheck.check(operation, value);
+	/**
+	 * @internal Reads and checks a payload value before anything changes (the list's state is read
+	 * after this, so a value whose getters or `valueOf` change the list is read whole first): a struct,
+	 * union, array or utf8 value is written to a staging buffer, where the type checks it, and its bytes
+	 * are returned for {@link ListState.store}; a number for an unchecked list is converted as its typed
+	 * array converts it; other values are checked as the payload type requires. Throws the TypeError or
+	 * RangeError of a value that does not fit.
+	 */
+	prepare(operation: string, value: unknown): unknown {
+		const kind = this.kind;
+		if (kind === K_OTHER) return this.stage(value);
+		if (this.checked || kind >= K_BOOL) {
+			if (!this.fits(value)) this.valueCheck.check(operation, value);
+			return value;
+		}
+		if (typeof value === "number") return value;
+		// What the typed array's store would do, done now: bigints and symbols are refused (a typed array
+		// would throw the engine's TypeError, with a node taken), anything else converts once.
+		if (typeof value === "bigint" || typeof value === "symbol")
+			this.valueCheck.refuse(operation, value, true);
+		return +(value as number);
+	}
+
+	/** The bytes of `value` written by the payload type into a zeroed staging buffer (which checks it). */
+	private stage(value: unknown): Uint8Array {
+		const offset = Math.max(8, this.type.align);
+		const size = this.type.size;
+		// A getter of the value may push into this list while it is staged: such a nested call gets a
+		// buffer of its own.
+		let views = this.depth === 0 ? this.staged : undefined;
+		if (views === undefined) {
+			views = heapViews(new ArrayBuffer(Math.ceil((offset + size) / 8) * 8));
+			if (this.depth === 0) this.staged = views;
+		}
+		const u8 = views.u8;
+		u8.fill(0, offset, offset + size);
+		this.depth++;
+		try {
+			this.type.write(views, offset, value);
+		} finally {
+			this.depth--;
+		}
+		return u8.subarray(offset, offset + size);
 	}
 }

@@ -120,8 +120,7 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 	 * ```
 	 */
 	insertBefore(node: ListNode, value?: WriteValue<T>): ListNode {
-		const u32 = this.own("insertBefore", node);
-		return this.insertSlow("insertBefore", value, u32[(node & -8) >>> 2] as number, node);
+		return this.insertSlow("insertBefore", value, 2, node); // 2: before the node
 	}
 
 	/**
@@ -140,8 +139,7 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 	 * ```
 	 */
 	insertAfter(node: ListNode, value?: WriteValue<T>): ListNode {
-		const u32 = this.own("insertAfter", node);
-		return this.insertSlow("insertAfter", value, node, u32[((node & -8) >>> 2) + 1] as number);
+		return this.insertSlow("insertAfter", value, 3, node); // 3: after the node
 	}
 
 	/**
@@ -300,7 +298,8 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 			throw new TypeError(`List.splice: the source holds ${source.type.name}, not ${this.type.name}`);
 		}
 		const before = options.before ?? 0;
-		if (before !== 0) this.own("splice", before);
+		// Checked without compressing owner paths: the splice may still be refused (or fail) below.
+		if (before !== 0) this.ownOnly("splice", before);
 		if (options.first === undefined && options.last === undefined && source.hdr !== hdr) {
 			spliceAll(this, source, before);
 			return;
@@ -362,7 +361,7 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 			allocator: this.allocator,
 			hdr: this.hdr,
 			own: (operation, node) => {
-				this.own(operation, node);
+				this.ownOnly(operation, node);
 			},
 		};
 	}

@@ -79,6 +79,50 @@ describe("List under allocation failure", () => {
 		expect(heap.stats().liveBlocks).toBe(0);
 	});
 
+	it("leaves the owner cells as they were when an insert next to a spliced-in node cannot allocate", () => {
+		const heap = new Heap();
+		const faulty = failAfter(heap, 7); // two headers, two cells, two nodes, the source's new cell
+		const a = new List(faulty, u32);
+		const b = new List(faulty, u32);
+		a.pushBack(1);
+		const moved = b.pushBack(2);
+		a.splice(b); // b's node keeps its tag: b's old cell, which now forwards to a's
+		for (const insert of [
+			() => a.insertAfter(moved, 3),
+			() => a.insertBefore(moved, 3),
+			() => a.insertAfter(moved),
+		]) {
+			const error = expectRefused(heap, OutOfMemoryError, insert);
+			expect(error.message).toMatch(
+				/^out of memory: cannot allocate 16 B \(List\.insert(After|Before): a node of 16 B \(length 2\)\)$/,
+			);
+		}
+		expect(a.toArray()).toEqual([1, 2]);
+		a.remove(moved); // the node is still a's, and its cell is still there to be released
+		heap.check();
+		a.free();
+		b.free();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
+	it("leaves the owner cells as they were when a splice before a spliced-in node cannot allocate", () => {
+		const heap = new Heap();
+		const faulty = failAfter(heap, 10); // three headers, three cells, three nodes, one new cell
+		const a = new List(faulty, u32);
+		const b = new List(faulty, u32);
+		const c = new List(faulty, u32);
+		a.pushBack(1);
+		const moved = b.pushBack(2);
+		a.splice(b);
+		c.pushBack(3);
+		expectRefused(heap, OutOfMemoryError, () => a.splice(c, { before: moved })); // c needs a new cell
+		expectRefused(heap, RangeError, () => a.splice(a, { first: moved, last: moved, before: moved }));
+		expect(a.toArray()).toEqual([1, 2]);
+		expect(c.toArray()).toEqual([3]);
+		for (const list of [a, b, c]) list.free();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
 	it("survives random allocation failures with every operation either done or not done at all", () => {
 		for (const [seed, faulty] of [1, 2, 3].map((s) => [s, (h: Heap) => failRandomly(h, 0.3, s)] as const)) {
 			const heap = new Heap();

@@ -205,6 +205,91 @@ describe.each([true, false])("List misuse (checked: %s)", (checked) => {
 		expect(heap.stats().liveBlocks).toBe(0);
 	});
 
+	it("refuses a payload a struct type rejects halfway, or a bigint for numbers, without taking a node", () => {
+		const heap = new Heap();
+		const Named = struct("Named", { id: u32, name: utf8(4) });
+		const names = new List(heap, Named, { checked });
+		const keep = names.pushBack({ id: 1, name: "ab" });
+		names.pushBack({ id: 2, name: "cd" });
+		names.popBack(); // a spare node: the next insertion takes it
+		const bad = { id: 9, name: "far too long" };
+		for (const insert of [
+			() => names.pushBack(bad),
+			() => names.pushFront(bad),
+			() => names.insertAfter(keep, bad),
+			() => names.insertBefore(keep, bad),
+			() => names.set(keep, bad),
+		]) {
+			expect(expectRefused(heap, RangeError, insert).message).toContain("far too long");
+		}
+		expect(names.toArray()).toEqual([{ id: 1, name: "ab" }]);
+		const words = new List(heap, u32, { checked });
+		const w = words.pushBack(1);
+		words.pushBack(2);
+		words.popBack();
+		for (const bad of [1n, Symbol("s")] as unknown as number[]) {
+			expectRefused(heap, TypeError, () => words.pushBack(bad));
+			expectRefused(heap, TypeError, () => words.pushFront(bad));
+			expectRefused(heap, TypeError, () => words.insertAfter(w, bad));
+			expectRefused(heap, TypeError, () => words.set(w, bad));
+		}
+		expect(words.toArray()).toEqual([1]);
+		expect(words.spares).toBe(1);
+		names.free();
+		words.free();
+	});
+
+	it("reads a payload whose getters or valueOf change the list before it reads the list", () => {
+		const heap = new Heap();
+		const Pair = struct("Pair", { a: u32, b: u32 });
+		const list = new List(heap, Pair, { checked });
+		const first = list.pushBack({ a: 1, b: 1 });
+		list.pushBack({ a: 2, b: 2 });
+		const sneaky = {
+			get a() {
+				list.popBack(); // the list changes while the value is read
+				list.pushFront({ a: 0, b: 0 });
+				return 7;
+			},
+			b: 8,
+		};
+		list.pushBack(sneaky);
+		expect(list.toArray()).toEqual([
+			{ a: 0, b: 0 },
+			{ a: 1, b: 1 },
+			{ a: 7, b: 8 },
+		]);
+		const removing = {
+			get a() {
+				list.remove(first);
+				return 5;
+			},
+			b: 5,
+		};
+		// The getter removed the anchor (its own change, kept): the insertion is refused, not linked to it.
+		expect(() => list.insertAfter(first, removing)).toThrow(DoubleFreeError);
+		expect(list.toArray()).toEqual([
+			{ a: 0, b: 0 },
+			{ a: 7, b: 8 },
+		]);
+		if (!checked) {
+			const words = new List(heap, u32, { checked: false });
+			words.pushBack(1);
+			const tricky = {
+				valueOf() {
+					words.pushBack(2);
+					return 3;
+				},
+			};
+			words.pushBack(tricky as unknown as number);
+			expect(words.toArray()).toEqual([1, 2, 3]);
+			words.free();
+		}
+		heap.check();
+		list.free();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
 	it("refuses views of scalar payloads and splices of foreign lists", () => {
 		const heap = new Heap();
 		const floats = new List(heap, f64, { checked });

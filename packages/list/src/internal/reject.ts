@@ -32,14 +32,21 @@ export interface NodeContext {
 }
 
 /**
- * Checks that the handle `node` names a live node of the list whose root cell is `cell`, and makes
- * the node's owner word name `cell` directly (so the next check takes the fast path). Throws
+ * Checks that the handle `node` names a live node of the list whose root cell is `cell`, and, when
+ * `compress`, makes the node's owner word name `cell` directly (so the next check takes the fast path;
+ * this may free a forwarding cell, so a caller that may still fail afterwards passes false). Throws
  * InvalidPointerError for anything that is not a node of this list (another list's node, an address
  * that is no node), DoubleFreeError for a stale handle: its node was removed (its block is free, it
  * is kept as a spare, or it now holds a newer node of this list). On a checked heap the allocator's
  * own report (where the block was allocated and freed) is part of the message.
  */
-export function adoptNode(list: NodeContext, operation: string, node: unknown, cell: number): void {
+export function adoptNode(
+	list: NodeContext,
+	operation: string,
+	node: unknown,
+	cell: number,
+	compress: boolean,
+): void {
 	const where = `List.${operation}`;
 	const heap = list.nodeAllocator.heap;
 	if (typeof node !== "number" || node >>> 0 !== node || node === 0 || node >= 2 ** 31) {
@@ -83,7 +90,7 @@ export function adoptNode(list: NodeContext, operation: string, node: unknown, c
 				`(generation ${tag & GEN_MASK}, the handle has ${generation})`,
 		);
 	}
-	if (tagCell === cell) return;
+	if (tagCell === cell || !compress) return;
 	// Path compression: the node names its root from now on (a direct node, which the root does not count).
 	u32[w + N_OWNER] = cell | generation;
 	const indirect = (list.address >>> 2) + W_INDIRECT;

@@ -30,7 +30,7 @@ export interface SpliceSide {
 	readonly allocator: Allocator;
 	/** u32 index of the header. */
 	readonly hdr: number;
-	/** Validates a node of this list (throws otherwise) and makes its tag name the list's cell. */
+	/** Validates a node of this list (throws otherwise), changing nothing: the splice may still be refused. */
 	own(operation: string, node: number): void;
 }
 
