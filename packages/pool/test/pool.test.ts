@@ -290,13 +290,19 @@ describe("Pool lifetime", () => {
 		expect(pool.live).toBe(29);
 	});
 
-	it("accounts for the bytes it holds: header, generation words, padding to the slot alignment, slots", () => {
+	it("accounts for the bytes it holds: 320 + n × (s + 4) for n slots of s bytes, plus alignment padding", () => {
 		const heap = newHeap();
-		expect(new Pool(heap, 24, { capacity: 100 }).stats().reservedBytes).toBe(320 + 100 * 4 + 100 * 24);
-		expect(new Pool(heap, 24, { capacity: 3 }).stats().reservedBytes).toBe(320 + 16 + 3 * 24);
-		expect(new Pool(heap, { size: 8, align: 64 }, { capacity: 3 }).stats().reservedBytes).toBe(384 + 3 * 64);
-		const growing = new Pool(heap, 8, { capacity: 4, growable: true });
+		expect(new Pool(heap, 24, { capacity: 100 }).stats().reservedBytes).toBe(320 + 100 * (24 + 4));
+		expect(new Pool(heap, 24, { capacity: 3 }).stats().reservedBytes).toBe(320 + 3 * (24 + 4));
+		expect(new Pool(heap, { size: 8, align: 64 }, { capacity: 3 }).stats().reservedBytes).toBe(
+			320 + 3 * (64 + 4),
+		);
+		// Past 64 the header is padded to the alignment; later chunks pad their generation words.
+		expect(new Pool(heap, { size: 8, align: 256 }, { capacity: 3 }).stats().reservedBytes).toBe(
+			512 + 3 * (256 + 4),
+		);
+		const growing = new Pool(heap, 24, { capacity: 2, growable: true, maxCapacity: 5 });
 		for (let i = 0; i < 5; i++) growing.allocPtr();
-		expect(growing.stats().reservedBytes).toBe(320 + 16 + 4 * 8 + (16 + 4 * 8));
+		expect(growing.stats().reservedBytes).toBe(320 + 2 * (24 + 4) + (8 + 2 * 24) + (8 + 1 * 24));
 	});
 });

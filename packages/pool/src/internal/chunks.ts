@@ -38,23 +38,29 @@ export function chunkStart(seg0: number, k: number): number {
 }
 
 /**
- * Bytes from the start of a chunk's block to its first slot: `lead` bytes (the header, for chunk 0),
- * one generation word per slot, and padding up to the slot alignment. Never 0, so no slot is ever
- * the start of a block of the parent.
+ * Where chunk 0 (`first`, after the header in the header's block) or a later chunk of `slots` slots
+ * puts its slots, from the start of its block: chunk 0 right after the header (rounded up to the
+ * slot alignment), a later chunk after its generation words (rounded up likewise). Never 0, so no
+ * slot is ever the start of a block of the parent.
  * @internal
  */
-export function slotsOffset(lead: number, slots: number, align: number): number {
-	return Math.ceil((lead + slots * 4) / align) * align;
+export function slotsOffset(first: boolean, slots: number, align: number): number {
+	return Math.ceil((first ? HEADER_BYTES : slots * 4) / align) * align;
 }
 
-/** Bytes of the block that holds a chunk of `slots` slots after `lead` bytes. @internal */
-export function blockBytes(lead: number, slots: number, slotBytes: number, align: number): number {
-	return slotsOffset(lead, slots, align) + slots * slotBytes;
+/** Where a chunk puts its generation words, from the start of its block: after chunk 0's slots, first in a later chunk. @internal */
+export function gensOffset(first: boolean, slots: number, slotBytes: number, align: number): number {
+	return first ? slotsOffset(true, slots, align) + slots * slotBytes : 0;
+}
+
+/** Bytes of the block that holds a chunk of `slots` slots (and for chunk 0, the header before them). @internal */
+export function blockBytes(first: boolean, slots: number, slotBytes: number, align: number): number {
+	return slotsOffset(first, slots, align) + slots * slotBytes + (first ? slots * 4 : 0);
 }
 
 /**
- * Records the chunk of `slots` slots whose block of `bytes` bytes starts at `block`, `lead` bytes
- * before its generation words, as chunk `k` starting at slot `start`.
+ * Records the chunk of `slots` slots whose block of `bytes` bytes starts at `block` (for chunk 0, the
+ * header's block) as chunk `k` starting at slot `start`.
  */
 function placeChunk(
 	parent: Allocator,
@@ -63,15 +69,14 @@ function placeChunk(
 	start: number,
 	slots: number,
 	block: number,
-	lead: number,
 	bytes: number,
 ): void {
 	const u32 = parent.heap.u32;
 	const i32 = parent.heap.i32;
 	const slotBytes = u32[hdr + W_SLOT_BYTES] as number;
-	const gens = block + lead;
-	i32[hdr + W_TABLE + 2 * k] =
-		block + slotsOffset(lead, slots, u32[hdr + W_ALIGN] as number) - start * slotBytes;
+	const align = u32[hdr + W_ALIGN] as number;
+	const gens = block + gensOffset(k === 0, slots, slotBytes, align);
+	i32[hdr + W_TABLE + 2 * k] = block + slotsOffset(k === 0, slots, align) - start * slotBytes;
 	i32[hdr + W_TABLE + 2 * k + 1] = gens - start * 4;
 	// Zero generation words read as "never handed out", which the hot paths may read for any slot
 	// of a chunk without first comparing with the count of slots handed out.
@@ -89,10 +94,10 @@ function placeChunk(
 export function addChunk(parent: Allocator, hdr: number, k: number, start: number, slots: number): boolean {
 	const u32 = parent.heap.u32;
 	const align = u32[hdr + W_ALIGN] as number;
-	const bytes = blockBytes(0, slots, u32[hdr + W_SLOT_BYTES] as number, align);
+	const bytes = blockBytes(false, slots, u32[hdr + W_SLOT_BYTES] as number, align);
 	const block = parent.malloc(bytes, align);
 	if (block === 0) return false;
-	placeChunk(parent, hdr, k, start, slots, block, 0, bytes);
+	placeChunk(parent, hdr, k, start, slots, block, bytes);
 	return true;
 }
 
@@ -178,7 +183,7 @@ export function formatPool(parent: Allocator, slot: number | SlotType, options: 
 	if (!growable && maxCapacity !== capacity) {
 		rejectOption("maxCapacity", maxCapacity, `the capacity (${capacity}) of a pool that does not grow`);
 	}
-	const bytes = blockBytes(HEADER_BYTES, capacity, slotBytes, slotAlign);
+	const bytes = blockBytes(true, capacity, slotBytes, slotAlign);
 	if (bytes > 0x7fffffff) {
 		rejectOption("capacity", requested, `small enough for ${capacity} slots of ${slotBytes} B to fit a heap`);
 	}
@@ -207,7 +212,7 @@ export function formatPool(parent: Allocator, slot: number | SlotType, options: 
 	u32[hdr + W_SEG0] = capacity;
 	u32[hdr + W_SHIFT] = growable ? Math.log2(capacity) : 31;
 	u32[hdr + W_GROWABLE] = growable ? 1 : 0;
-	placeChunk(parent, hdr, 0, 0, capacity, address, HEADER_BYTES, bytes);
+	placeChunk(parent, hdr, 0, 0, capacity, address, bytes);
 	return address;
 }
 

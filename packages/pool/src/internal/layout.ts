@@ -7,11 +7,13 @@
  * one `clz32`. Each table entry keeps two i32 "virtual bases", `slots − start·slotBytes` and
  * `gens − start·4`, so an index maps to its slot and its generation word with one multiply-add.
  *
- * Chunk: one u32 generation word per slot, padding up to the slot alignment, then the slots. Chunk 0
- * shares one block of the parent with the header (header, then the chunk), so creating a pool takes
- * one block or none; every later chunk is a block of its own, aligned to the slot alignment. Either
- * way the generation words (or the header) come first, so no slot is ever the start of a block of
- * the parent: `heap.free(slot)` is an interior pointer, refused by the heap.
+ * Chunks: the slots and one u32 generation word per slot. Chunk 0 shares one block of the parent
+ * with the header: the header, the slots (from the first multiple of the slot alignment after it:
+ * right after it for alignments up to 64), then the generation words; so creating a pool takes one
+ * block or none, and a pool of n slots of s bytes holds 320 + n × (s + 4) bytes. Every later chunk is
+ * a block of its own, aligned to the slot alignment: the generation words, padding up to the slot
+ * alignment, then the slots. Either way something comes before the first slot, so no slot is ever
+ * the start of a block of the parent: `heap.free(slot)` is an interior pointer, refused by the heap.
  *
  * A generation word holds bit 0 LIVE, bit 1 WRAPPED (the slot has gone through every generation at
  * least once), and the generation in the bits above; 0 for a slot never handed out. A free slot's

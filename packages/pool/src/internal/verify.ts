@@ -1,9 +1,8 @@
 import { HeapCorruptionError, hex, OffheapError } from "@offheap/core";
 import type { PoolState } from "../pool-state.ts";
-import { blockBytes, chunkGens, chunkSlots, chunkStart, slotsOffset } from "./chunks.ts";
+import { blockBytes, chunkGens, chunkSlots, chunkStart, gensOffset, slotsOffset } from "./chunks.ts";
 import {
 	GEN_SHIFT,
-	HEADER_BYTES,
 	LIVE,
 	MAGIC,
 	MAX_CAPACITY,
@@ -23,6 +22,7 @@ import {
 	W_SEG0,
 	W_SHIFT,
 	W_SLOT_BYTES,
+	W_TABLE,
 } from "./layout.ts";
 
 /** Names of the header words, for messages. */
@@ -111,34 +111,33 @@ export function verifyPool(pool: PoolState): void {
 	if (live > bump) fail(at(W_LIVE), `it counts ${live} live slots, more than the ${bump} ever handed out`);
 
 	// The chunk table: each chunk where its block says, inside the heap, overlapping no other.
-	let reserved = blockBytes(HEADER_BYTES, seg0, slotBytes, align);
+	let reserved = blockBytes(true, seg0, slotBytes, align);
 	const blocks: [number, number, number][] = [[address, address + reserved, 0]];
 	for (let k = 0; k < chunks; k++) {
+		const first = k === 0;
 		const start = chunkStart(seg0, k);
 		const count = (k === chunks - 1 ? capacity : chunkStart(seg0, k + 1)) - start;
-		const lead = k === 0 ? HEADER_BYTES : 0;
 		const gens = chunkGens(i32, hdr, k, seg0);
 		const slots = chunkSlots(i32, hdr, k, seg0, slotBytes);
-		const entry = at(16 + 2 * k);
-		if (k === 0 && gens !== address + HEADER_BYTES) {
+		const block = first ? address : gens;
+		const entry = at(W_TABLE + 2 * k);
+		const bytes = blockBytes(first, count, slotBytes, align);
+		if (block <= 0 || block % align !== 0 || block + bytes > heapEnd) {
+			fail(entry, `chunk ${k}'s block at ${hex(block)} is misaligned or outside the heap`);
+		}
+		if (slots !== block + slotsOffset(first, count, align)) {
 			fail(
 				entry,
-				`chunk 0's generation words are at ${hex(gens)}, not right after the header at ${hex(address + HEADER_BYTES)}`,
+				first
+					? `chunk 0's slots are at ${hex(slots)}, not right after the header at ${hex(block + slotsOffset(true, count, align))}`
+					: `chunk ${k}'s slots are at ${hex(slots)}, not after its generation words at ${hex(gens)}`,
 			);
 		}
-		if (
-			gens <= 0 ||
-			gens % (k === 0 ? 8 : align) !== 0 ||
-			gens + blockBytes(0, count, slotBytes, align) > heapEnd
-		) {
-			fail(entry, `chunk ${k}'s block at ${hex(gens)} is misaligned or outside the heap`);
+		if (first && gens !== block + gensOffset(true, count, slotBytes, align)) {
+			fail(entry, `chunk 0's generation words are at ${hex(gens)}, not right after its slots`);
 		}
-		if (slots !== gens - lead + slotsOffset(lead, count, align)) {
-			fail(entry, `chunk ${k}'s slots are at ${hex(slots)}, not after its generation words at ${hex(gens)}`);
-		}
-		if (k > 0) {
-			const bytes = blockBytes(0, count, slotBytes, align);
-			blocks.push([gens, gens + bytes, k]);
+		if (!first) {
+			blocks.push([block, block + bytes, k]);
 			reserved += bytes;
 		}
 	}
