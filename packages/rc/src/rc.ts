@@ -1,7 +1,7 @@
 import { describeArgument, hex, type Ptr } from "@offheap/core";
 import type { ValueType } from "./api.ts";
 import { handleHeaderOf, headerOf } from "./internal/address.ts";
-import { addWeak, dropValue } from "./internal/counting.ts";
+import { addWeak, checkLinks, dropValue } from "./internal/counting.ts";
 import { H_META, H_SERIAL, H_STRONG, H_WEAK, KIND_MASK, MAX_COUNT } from "./internal/layout.ts";
 import { rejectDropped, rejectOverflow, rejectReleasedHandle, rejectUnknownKind } from "./internal/reject.ts";
 import { checkKindArgument } from "./internal/validate.ts";
@@ -182,7 +182,9 @@ export class Rc<T extends ValueType = ValueType> implements Disposable {
 			// handle keeps its reference then.
 			dropValue(this.space, "Rc.release", this.address, h);
 		} else {
-			// The hook may see this handle: it is released from the start of the drop on.
+			// The hook may see this handle: it is released from the start of the drop on, once the drop
+			// is known to be able to complete (its block can be unlinked).
+			checkLinks(this.space, this.address, h);
 			this.giveUp();
 			dropValue(this.space, "Rc.release", this.address, h);
 			return;

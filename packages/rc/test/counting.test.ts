@@ -1,4 +1,10 @@
-import { DoubleFreeError, Heap, InvalidPointerError } from "@offheap/core";
+import {
+	type Allocator,
+	DoubleFreeError,
+	Heap,
+	HeapCorruptionError,
+	InvalidPointerError,
+} from "@offheap/core";
 import { describe, expect, it } from "vitest";
 import {
 	downgrade,
@@ -10,7 +16,7 @@ import {
 	upgrade,
 	weakCount,
 } from "../src/index.ts";
-import { expectRefused, hexOf, occupancy } from "./helpers.ts";
+import { expectRefused, expectThrown, hexOf, occupancy } from "./helpers.ts";
 
 /** A node owning up to three children (u32 addresses) and holding its parent weakly (a u32 address). */
 const node = { size: 16, align: 8 };
@@ -271,5 +277,103 @@ describe("drops", () => {
 		);
 		again.kind({ name: "Cell", type: { size: 8, align: 8 } });
 		expect(release(again, p)).toBe(true);
+	});
+
+	it("refuses a last release whose block cannot be unlinked from a corrupted list, before any hook runs", () => {
+		const heap = new Heap();
+		let hooks = 0;
+		const space = new RcSpace(heap);
+		const Plain = space.kind({ name: "Plain", type: { size: 8, align: 8 } });
+		const Hooked = space.kind({
+			name: "Hooked",
+			type: { size: 8, align: 8 },
+			drop: () => {
+				hooks++;
+			},
+		});
+		for (const kind of [Plain, Hooked]) {
+			const a = space.alloc(kind);
+			const b = space.allocRaw(kind); // the list: b, a, …
+			const link = ((a.ptr - 32) >>> 2) + 0;
+			const saved = heap.u32[link] as number;
+			heap.u32[link] = 8; // a stray write over a's link back to b
+			const broken =
+				`heap corrupted at block ${hexOf(a.ptr - 32)}: RcSpace ${hexOf(space.address)}: the list of values ` +
+				`is broken at value ${hexOf(a.ptr)}: its previous value 0x0008 does not link back to it`;
+			for (const attempt of [() => release(space, a.ptr), () => a.release()]) {
+				const bytes = heap.u8.slice();
+				const stats = [heap.stats(), space.stats()];
+				expectThrown(HeapCorruptionError, broken, attempt);
+				expect(heap.u8.every((byte, i) => byte === bytes[i])).toBe(true);
+				expect([heap.stats(), space.stats()]).toEqual(stats);
+				expect(a.released).toBe(false);
+				expect(a.strongCount).toBe(1);
+			}
+			expect(hooks).toBe(0);
+			heap.u32[link] = saved;
+			space.check();
+			a.release();
+			release(space, b);
+		}
+		expect(hooks).toBe(2);
+		space.check();
+		expect(space.stats()).toMatchObject({ liveValues: 0, droppedValues: 0, freed: 4 });
+	});
+
+	it("undoes a drop or a weak release whose block the allocator refuses to free", () => {
+		const heap = new Heap();
+		let refuse = false;
+		// An allocator over the heap whose free throws (as a heap does when it finds its metadata corrupted).
+		const allocator: Allocator = {
+			heap,
+			malloc: (size, align) => heap.malloc(size, align),
+			calloc: (count, size) => heap.calloc(count, size),
+			realloc: (ptr, size) => heap.realloc(ptr, size),
+			usableSize: (ptr) => heap.usableSize(ptr),
+			free: (ptr) => {
+				if (refuse) throw new HeapCorruptionError(ptr, "refused by the test");
+				heap.free(ptr);
+			},
+		};
+		const space = new RcSpace(allocator);
+		const Plain = space.kind({ name: "Plain", type: { size: 8, align: 8 } });
+		const p = space.allocRaw(Plain);
+		const q = space.allocRaw(Plain);
+		downgrade(space, q);
+		release(space, q); // dropped, kept by a weak reference
+		refuse = true;
+		const refused = (ptr: number) => `heap corrupted at block ${hexOf(ptr - 32)}: refused by the test`;
+		expectRefused(heap, space, HeapCorruptionError, refused(p), () => release(space, p));
+		expectRefused(heap, space, HeapCorruptionError, refused(q), () => releaseWeak(space, q));
+		const handle = space.alloc(Plain);
+		refuse = true;
+		expectRefused(heap, space, HeapCorruptionError, refused(handle.ptr), () => handle.release());
+		expect(handle.released).toBe(false);
+		// With a hook, the drop has happened when the free fails: the value stays, counted as dropped.
+		let hooks = 0;
+		const Hooked = space.kind({
+			name: "Hooked",
+			type: { size: 8, align: 8 },
+			drop: () => {
+				hooks++;
+			},
+		});
+		refuse = false;
+		const h = space.allocRaw(Hooked);
+		refuse = true;
+		expectThrown(HeapCorruptionError, refused(h), () => release(space, h));
+		expect(hooks).toBe(1);
+		expect(strongCount(space, h)).toBe(0);
+		space.check();
+		expect(space.stats()).toMatchObject({ liveValues: 2, droppedValues: 2 });
+		refuse = false;
+		release(space, p);
+		releaseWeak(space, q);
+		handle.release();
+		releaseWeak(space, h); // the weak reference the failed free left behind
+		space.check();
+		expect(space.stats()).toMatchObject({ liveValues: 0, droppedValues: 0, freed: 4 });
+		space.free();
+		heap.check();
 	});
 });

@@ -16,7 +16,7 @@ interface Run {
 }
 
 function snapshot(run: Run): unknown {
-	return { heap: occupancy(run.heap), space: run.space?.stats() };
+	return { bytes: run.heap.u8.slice(), heap: run.heap.stats(), space: run.space?.stats() };
 }
 
 /**
@@ -37,6 +37,7 @@ function step<T>(run: Run, attempt: () => T, failed: (result: T) => boolean): T 
 	if (!threw && !failed(result as T)) return result;
 	expect(run.allocator.failures).toBe(calls + 1);
 	expect(snapshot(run)).toEqual(before);
+	run.space?.check();
 	run.heap.check();
 	run.failures++;
 	if (run.persistent) return undefined;

@@ -236,6 +236,7 @@ function run(commands: readonly [number, number][], checkBlocks: boolean, checke
 			created,
 			freed: values.filter((m) => m.freed).length,
 		});
+		space.check();
 	}
 	heap.check();
 
@@ -250,6 +251,7 @@ function run(commands: readonly [number, number][], checkBlocks: boolean, checke
 		for (; m.rawWeak > 0; m.rawWeak--) releaseWeak(space, m.ptr);
 	}
 	expect(space.stats()).toMatchObject({ liveValues: 0, droppedValues: 0, freed: values.length });
+	space.check();
 	space.free();
 	heap.check();
 	// A checked heap holds freed blocks in quarantine, so its counters do not return: ask it for leaks.
@@ -258,7 +260,7 @@ function run(commands: readonly [number, number][], checkBlocks: boolean, checke
 }
 
 describe("against a model of Rust's Rc and Weak", () => {
-	it("keeps every count, drop and free exactly as the model says, whatever the order of operations", () => {
+	it("keeps every count, drop and free exactly as the model says, and check() passes, whatever the order of operations", () => {
 		fc.assert(
 			fc.property(
 				fc.array(op, { maxLength: 80 }),

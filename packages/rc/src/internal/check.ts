@@ -147,18 +147,20 @@ export function checkSpace(space: RcSpace): void {
 	while (ptr !== 0) {
 		const from =
 			prev === 0 ? `the list of values starts at ${hex(ptr)}` : `value ${hex(prev)} links to ${hex(ptr)}`;
+		if ((ptr & 7) !== 0 || ptr < HEADER_BYTES || ptr >= bytes) {
+			fail(address, `${from}, which is not a value address`);
+		}
+		const h = (ptr - HEADER_BYTES) >>> 2;
+		const meta = u32[h + H_META] as number;
+		if (meta >>> 24 !== TAG) {
+			fail(ptr - HEADER_BYTES, `${from}, which has no Rc header (meta word ${hex(meta)})`);
+		}
 		if (seen === blocks) {
 			fail(
 				address,
 				`${from}, past the ${blocks} value blocks created and not freed (a cycle, or a wrong counter)`,
 			);
 		}
-		if ((ptr & 7) !== 0 || ptr < HEADER_BYTES || ptr >= bytes)
-			fail(address, `${from}, which is not a value address`);
-		const h = (ptr - HEADER_BYTES) >>> 2;
-		const meta = u32[h + H_META] as number;
-		if (meta >>> 24 !== TAG)
-			fail(ptr - HEADER_BYTES, `${from}, which has no Rc header (meta word ${hex(meta)})`);
 		const kindId = meta & KIND_MASK;
 		const shape = kinds[kindId];
 		if (kindId === 0 || shape === undefined) {

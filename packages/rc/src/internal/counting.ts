@@ -132,6 +132,8 @@ export function dropValue(space: RcSpace, operation: string, ptr: Ptr, h: number
 	const id = (u32[h + H_META] as number) & KIND_MASK;
 	const kind = space.kinds[id];
 	if (kind === undefined) rejectUnknownKind(operation, ptr, id);
+	// A hook cannot be undone: refuse a drop whose block could not be unlinked before it runs.
+	if (kind.drop !== undefined) checkLinks(space, ptr, h);
 	u32[h + H_STRONG] = 0;
 	u32[space.control + W_LIVE] = (u32[space.control + W_LIVE] as number) - 1;
 	if (kind.drop === undefined) {
