@@ -7,12 +7,14 @@ import { RcSpace } from "./rc-space.ts";
 
 // Raw reference counting on plain addresses: what a value stored in another value's field (a struct
 // member, a vector element) is counted with, and what hot loops use. No function here creates a JS
-// object. Each validates `ptr` in O(1) (see RcSpaceOptions.checkBlocks) and changes nothing when it
-// throws. A raw address cannot tell a value from a later one at the same address: handles can.
+// object. Each validates `ptr` in O(1) (see RcSpaceOptions.checkBlocks): a value of another space is an
+// InvalidPointerError, an address that is not a number or a space that is not an RcSpace a TypeError;
+// each changes nothing when it throws. A raw address cannot tell a value from a later one at the same
+// address: handles can.
 
 /**
  * Adds a strong reference to the value at `ptr` (like `Rc::increment_strong_count`).
- * @throws {@link "@offheap/core".InvalidPointerError} when the value was dropped or `ptr` is not a value; RangeError
+ * @throws {@link "@offheap/core".InvalidPointerError} when the value was dropped or `ptr` is not a value of `space`; RangeError
  * when the count would pass 2^32 − 1. Nothing changes then.
  * @example
  * ```ts
@@ -43,7 +45,7 @@ export function retain(space: RcSpace, ptr: Ptr): void {
  *
  * @returns whether this call dropped the value.
  * @throws {@link "@offheap/core".DoubleFreeError} when the value was already dropped or freed (released once too
- * often); {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value. Nothing changes then.
+ * often); {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value of `space`. Nothing changes then.
  * @example
  * ```ts
  * import { Heap } from "@offheap/core";
@@ -76,7 +78,7 @@ function nothingToRelease(operation: string, space: RcSpace): false {
 
 /**
  * Adds a weak reference to the live value at `ptr` (like `Rc::downgrade`).
- * @throws {@link "@offheap/core".InvalidPointerError} when the value was dropped or `ptr` is not a value; RangeError
+ * @throws {@link "@offheap/core".InvalidPointerError} when the value was dropped or `ptr` is not a value of `space`; RangeError
  * on overflow.
  * @example
  * ```ts
@@ -98,7 +100,7 @@ export function downgrade(space: RcSpace, ptr: Ptr): void {
 /**
  * Adds a weak reference to the value at `ptr`, which may already be dropped (like cloning a `Weak`).
  * The caller must already hold a reference, so that the block is live.
- * @throws {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value of a live block; RangeError on overflow.
+ * @throws {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value of `space` in a live block; RangeError on overflow.
  * @example
  * ```ts
  * import { Heap } from "@offheap/core";
@@ -119,7 +121,7 @@ export function retainWeak(space: RcSpace, ptr: Ptr): void {
  * Adds a strong reference if the value at `ptr` is still alive (like `Weak::upgrade`; the caller's
  * weak reference is kept).
  * @returns `true` and one more strong reference, or `false` when the value was dropped.
- * @throws {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value of a live block; RangeError on overflow.
+ * @throws {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value of `space` in a live block; RangeError on overflow.
  * @example
  * ```ts
  * import { Heap } from "@offheap/core";
@@ -148,7 +150,7 @@ export function upgrade(space: RcSpace, ptr: Ptr): boolean {
  * `releaseWeak(space, 0)` does nothing.
  * @returns whether this call freed the block.
  * @throws {@link "@offheap/core".DoubleFreeError} when no weak reference is left or the block was freed;
- * {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value. Nothing changes then.
+ * {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value of `space`. Nothing changes then.
  * @example
  * ```ts
  * import { Heap } from "@offheap/core";
@@ -167,7 +169,7 @@ export function releaseWeak(space: RcSpace, ptr: Ptr): boolean {
 
 /**
  * Number of strong references to the value at `ptr`: 0 once dropped (while weak ones keep its block).
- * @throws {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value of a live block.
+ * @throws {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value of `space` in a live block.
  * @example
  * ```ts
  * import { Heap } from "@offheap/core";
@@ -185,7 +187,7 @@ export function strongCount(space: RcSpace, ptr: Ptr): number {
 /**
  * Number of weak references to the value at `ptr`, not counting the one all strong references hold
  * together (as `Rc::weak_count`).
- * @throws {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value of a live block.
+ * @throws {@link "@offheap/core".InvalidPointerError} when `ptr` is not a value of `space` in a live block.
  * @example
  * ```ts
  * import { Heap } from "@offheap/core";

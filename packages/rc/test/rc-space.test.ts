@@ -3,13 +3,14 @@ import {
 	FaultyAllocator,
 	failAfter,
 	Heap,
+	HeapCorruptionError,
 	InvalidPointerError,
 	OffheapError,
 	OutOfMemoryError,
 } from "@offheap/core";
 import { describe, expect, it } from "vitest";
 import { downgrade, RcSpace, release, releaseWeak, strongCount, weakCount } from "../src/index.ts";
-import { exhaust, expectRefused, hexOf, literal, occupancy } from "./helpers.ts";
+import { exhaust, expectRefused, expectThrown, hexOf, literal, occupancy } from "./helpers.ts";
 
 const cell = { size: 8, align: 8 };
 
@@ -337,6 +338,28 @@ describe("RcSpace", () => {
 		);
 		expectRefused(heap, undefined, InvalidPointerError, freed("stats"), () => space.stats());
 		expectRefused(heap, undefined, InvalidPointerError, freed("check"), () => space.check());
+		heap.check();
+	});
+
+	it("refuses to free itself when its counters say no value is left but its list still holds one", () => {
+		const heap = new Heap();
+		const space = new RcSpace(heap);
+		const p = space.allocRaw(space.kind({ name: "Cell", type: cell }));
+		heap.u32[(space.address >>> 2) + 6] = 0; // a stray write over liveValues
+		const bytes = heap.u8.slice();
+		const stats = heap.stats();
+		expectThrown(
+			HeapCorruptionError,
+			`heap corrupted at block ${hexOf(space.address)}: RcSpace ${hexOf(space.address)}: it counts no values, ` +
+				`but its list of values starts at ${hexOf(p)}`,
+			() => space.free(),
+		);
+		expect(heap.u8.every((byte, i) => byte === bytes[i])).toBe(true);
+		expect(heap.stats()).toEqual(stats);
+		heap.u32[(space.address >>> 2) + 6] = 1;
+		space.check();
+		release(space, p);
+		space.free();
 		heap.check();
 	});
 

@@ -75,7 +75,9 @@ export function checkSpace(space: RcSpace): void {
 	if (version !== LAYOUT_VERSION)
 		fail(address, `control block layout version is ${version}, not ${LAYOUT_VERSION}`);
 	const id = u32[cw + W_ID] as number;
-	if (id !== space.id) fail(address, `control block id is ${hex(id)}, not this space's ${hex(space.id)}`);
+	if (id === 0 || id !== space.id) {
+		fail(address, `control block id is ${hex(id)}, not this space's ${hex(space.id)}`);
+	}
 	const control = usable(space, address);
 	if (typeof control === "string") fail(address, `the control block is not a live block: ${control}`);
 
