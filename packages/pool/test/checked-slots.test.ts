@@ -1,4 +1,5 @@
-import { DoubleFreeError, Heap, HeapCorruptionError, InvalidPointerError } from "@offheap/core";
+import { DoubleFreeError, Heap, HeapCorruptionError, hex, InvalidPointerError } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { Pool } from "../src/index.ts";
 
@@ -16,9 +17,13 @@ describe("a pool in a checked heap", () => {
 		expect([...heap.u8.subarray(p + 4, p + 16)].every((b) => b === 0xdd)).toBe(true);
 		heap.u8[p + 8] = 1;
 		const live = pool.live;
-		expect(() => pool.alloc()).toThrow(HeapCorruptionError);
-		expect(() => pool.alloc()).toThrow(/write after free: byte 8 of pool slot/);
-		expect(pool.live).toBe(live); // the failed allocation changed nothing
+		for (const call of [() => pool.alloc(), () => pool.allocPtr(), () => pool.check()]) {
+			const error = expectRefused(heap, HeapCorruptionError, call);
+			expect(error.message.split("\n")[0]).toBe(
+				`heap corrupted at block ${hex(p)}: write after free: byte 8 of pool slot 0 (${hex(p)}, 16 B) changed after it was freed`,
+			);
+		}
+		expect(pool.live).toBe(live); // the failed allocations changed nothing
 	});
 
 	it("poisons the slots clear() frees, so they are handed out again without a false write-after-free", () => {
