@@ -1,6 +1,7 @@
 import { DoubleFreeError, Heap, InvalidPointerError } from "@offheap/core";
 import { describe, expect, it } from "vitest";
 import { RcSpace, release, retain } from "../src/index.ts";
+import { hexOf, literal } from "./helpers.ts";
 
 function checkedSpace(): { heap: Heap; space: RcSpace; cell: ReturnType<RcSpace["kind"]> } {
 	const heap = new Heap({ checked: true });
@@ -20,8 +21,13 @@ describe("an RcSpace on a checked heap", () => {
 		} catch (error) {
 			caught = error;
 		}
-		expect(caught).toBeInstanceOf(DoubleFreeError);
+		expect((caught as Error).constructor).toBe(DoubleFreeError);
 		const message = (caught as Error).message;
+		expect(message).toMatch(
+			new RegExp(
+				`^${literal(`release(${hexOf(p)}): double free: its block ${hexOf(p - 32)} is not live (the value was freed): `)}`,
+			),
+		);
 		expect(message).toContain("allocated at:");
 		expect(message.slice(message.indexOf("freed at:"))).toContain("checked-heap.test.ts");
 		expect(heap.stats()).toEqual(before);
@@ -38,7 +44,12 @@ describe("an RcSpace on a checked heap", () => {
 		} catch (error) {
 			caught = error;
 		}
-		expect(caught).toBeInstanceOf(InvalidPointerError);
+		expect((caught as Error).constructor).toBe(InvalidPointerError);
+		expect((caught as Error).message).toMatch(
+			new RegExp(
+				`^${literal(`retain(${hexOf(p)}): invalid pointer: its block ${hexOf(p - 32)} is not live (the value was freed): `)}`,
+			),
+		);
 		expect((caught as Error).message).toMatch(/allocated at:[\s\S]*freed at:/);
 		heap.check();
 	});

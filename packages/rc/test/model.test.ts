@@ -13,7 +13,7 @@ import {
 	type Weak,
 	weakCount,
 } from "../src/index.ts";
-import { occupancy } from "./helpers.ts";
+import { expectThrown, hexOf, occupancy } from "./helpers.ts";
 
 /** What a value should look like: its references, split by who holds them. */
 interface Model {
@@ -107,8 +107,14 @@ function run(commands: readonly [number, number][], checkBlocks: boolean, checke
 				settle(m);
 				// A second release of that handle is refused and changes nothing.
 				const stats = space.stats();
-				expect(() => (rc as Rc).release()).toThrow(DoubleFreeError);
+				const bytes = heap.u8.slice();
+				expectThrown(
+					DoubleFreeError,
+					`Rc.release(${hexOf(m.ptr)}): double free: this Rc handle was already released (or turned into a raw pointer)`,
+					() => (rc as Rc).release(),
+				);
 				expect(space.stats()).toEqual(stats);
+				expect(heap.u8.every((byte, i) => byte === bytes[i])).toBe(true);
 				break;
 			}
 			case 4: {

@@ -218,7 +218,13 @@ describe("RcSpace", () => {
 	it("throws OutOfMemoryError when its control block cannot be allocated", () => {
 		const heap = new Heap();
 		const before = occupancy(heap);
-		expect(() => new RcSpace(failAfter(heap, 0))).toThrow(OutOfMemoryError);
+		expectRefused(
+			heap,
+			undefined,
+			OutOfMemoryError,
+			"out of memory: cannot allocate 56 B (the control block of an RcSpace)",
+			() => new RcSpace(failAfter(heap, 0)),
+		);
 		expect(occupancy(heap)).toEqual(before);
 	});
 
