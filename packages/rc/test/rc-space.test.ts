@@ -591,6 +591,36 @@ describe("RcSpace on an exhausted fixed budget", () => {
 		heap.check();
 	});
 
+	it("refuses to allocate a value while freed values wait in the heap's small-block cache, changing nothing", () => {
+		const heap = new Heap({ initialBytes: 65536, maxBytes: 65536 });
+		const space = new RcSpace(heap);
+		const Cell = space.kind({ name: "Cell", type: cell });
+		const Big = space.kind({ name: "Big", type: { size: 100, align: 8 } });
+		const cells = Array.from({ length: 8 }, () => space.allocRaw(Cell));
+		const blocks = exhaust(heap);
+		// Freed blocks of values, adjacent and not: too small for a Big value each.
+		for (const i of [1, 2, 5]) release(space, cells[i] as number);
+		const bytes = heap.u8.slice();
+		const stats = [heap.stats(), space.stats()];
+		expect(space.allocRaw(Big)).toBe(0);
+		expect(space.tryAlloc(Big)).toBeNull();
+		expect([heap.stats(), space.stats()]).toEqual(stats);
+		expect(heap.u8.every((byte, i) => byte === bytes[i])).toBe(true);
+		expectRefused(
+			heap,
+			space,
+			OutOfMemoryError,
+			'out of memory: cannot allocate 132 B (an Rc value of kind "Big" (header included))',
+			() => space.alloc(Big),
+		);
+		space.check();
+		heap.check();
+		for (const b of blocks) heap.free(b);
+		for (const i of [0, 3, 4, 6, 7]) release(space, cells[i] as number);
+		space.free();
+		heap.check();
+	});
+
 	it("refuses to allocate a value with every allocation call, changing nothing, and allocates again once room is made", () => {
 		const heap = new Heap({ initialBytes: 65536, maxBytes: 65536 });
 		const space = new RcSpace(heap);
