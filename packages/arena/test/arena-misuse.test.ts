@@ -21,33 +21,61 @@ const pointerOperations = {
 	usableSize: (arena: Arena, p: number) => arena.usableSize(p),
 };
 
+/** How an InvalidPointerError names the value it was given. */
+function shown(value: unknown): string {
+	return typeof value === "number" ? hex(value) : String(value);
+}
+
+const PAST = "of what its chunk has handed out (freed by a rewind or a reset, or never allocated)";
+
 describe.each(Object.entries(pointerOperations))(
 	"%s of a pointer the arena did not hand out",
 	(name, call) => {
 		it("refuses a heap block outside the arena's chunks and names the pointer", () => {
 			const { heap, arena, outside } = busyArena();
 			const error = expectRefused(heap, InvalidPointerError, () => call(arena, outside));
-			expect(error.message).toContain(`${name}(0x${outside.toString(16).padStart(4, "0")})`);
-			expect(error.message).toContain("not in any chunk");
+			expect(error.message).toBe(`${name}(${hex(outside)}): invalid pointer: not in any chunk of this arena`);
 		});
 
 		it("refuses pointers past the cursor, in a chunk header, and beyond the heap", () => {
-			const { heap, arena, live } = busyArena();
+			const { heap, arena, live, outside } = busyArena();
 			const last = live[live.length - 1] as number;
-			expectRefused(heap, InvalidPointerError, () => call(arena, last + 64));
-			expectRefused(heap, InvalidPointerError, () => call(arena, 2 ** 40));
+			expect(expectRefused(heap, InvalidPointerError, () => call(arena, last + 64)).message).toBe(
+				`${name}(${hex(last + 64)}): invalid pointer: not live: at or past the end ${hex(last + 24)} ${PAST}`,
+			);
+			expect(expectRefused(heap, InvalidPointerError, () => call(arena, 2 ** 40)).message).toBe(
+				`${name}(${hex(2 ** 40)}): invalid pointer: not a non-negative integer`,
+			);
 			const m = arena.mark();
 			const rewound = arena.malloc(16);
 			arena.reset(m);
-			expectRefused(heap, InvalidPointerError, () => call(arena, rewound));
+			expect(expectRefused(heap, InvalidPointerError, () => call(arena, rewound)).message).toBe(
+				`${name}(${hex(rewound)}): invalid pointer: not live: at or past the end ${hex(rewound)} ${PAST}`,
+			);
+			const chunk = [...heap.walk()].find(
+				(b) => !b.free && b.ptr !== arena.address && b.ptr !== outside,
+			)?.ptr;
+			expect(chunk).toBeDefined();
+			expect(expectRefused(heap, InvalidPointerError, () => call(arena, (chunk as number) + 8)).message).toBe(
+				`${name}(${hex((chunk as number) + 8)}): invalid pointer: inside a chunk's bookkeeping header`,
+			);
 		});
 
 		it("refuses non-numbers, negatives and fractions", () => {
 			const { heap, arena, live } = busyArena();
-			for (const bad of [-8, 1.5, Number.NaN, "16" as unknown as number, null as unknown as number]) {
-				expectRefused(heap, InvalidPointerError, () => call(arena, bad));
+			const bad: [unknown, string][] = [
+				[-8, "not a non-negative integer"],
+				[1.5, "not a non-negative integer"],
+				[Number.NaN, "not a non-negative integer"],
+				[(live[0] as number) + 0.5, "not a non-negative integer"],
+				["16", 'expected a non-negative integer address, got string "16"'],
+				[null, "expected a non-negative integer address, got null"],
+			];
+			for (const [value, why] of bad) {
+				expect(expectRefused(heap, InvalidPointerError, () => call(arena, value as number)).message).toBe(
+					`${name}(${shown(value)}): invalid pointer: ${why}`,
+				);
 			}
-			expectRefused(heap, InvalidPointerError, () => call(arena, (live[0] as number) + 0.5));
 		});
 	},
 );
@@ -58,78 +86,123 @@ describe("Arena misuse", () => {
 		const last = live[live.length - 1] as number;
 		arena.free(last);
 		const error = expectRefused(heap, DoubleFreeError, () => arena.free(last));
-		expect(error.message).toContain("already freed");
+		expect(error.message).toBe(
+			`free(${hex(last)}): double free: it was the arena's last allocation and was already freed (the arena rewound over it)`,
+		);
 	});
 
 	it("refuses free(undefined) rather than freeing the whole arena", () => {
 		const { heap, arena } = busyArena();
-		expectRefused(heap, InvalidPointerError, () => arena.free(undefined as unknown as number));
+		const error = expectRefused(heap, InvalidPointerError, () => arena.free(undefined as unknown as number));
+		expect(error.message).toBe(
+			"free(undefined): invalid pointer: expected a non-negative integer address, got undefined",
+		);
+		expect(arena.stats().chunks).toBeGreaterThan(0);
 	});
 
-	it("refuses bad sizes and alignments with RangeError and no change", () => {
+	it("refuses bad sizes and alignments with RangeError naming them, and no change", () => {
 		const { heap, arena, live } = busyArena();
-		for (const size of [-1, 1.5, Number.NaN, 2 ** 31, "8" as unknown as number]) {
-			expectRefused(heap, RangeError, () => arena.malloc(size));
-			expectRefused(heap, RangeError, () => arena.realloc(live[3] as number, size));
-			expectRefused(heap, RangeError, () => arena.realloc(live[live.length - 1] as number, size));
+		const sizes: [unknown, string][] = [
+			[-1, "-1"],
+			[1.5, "1.5"],
+			[Number.NaN, "NaN"],
+			[2 ** 31, "2147483648"],
+			["8", 'string "8"'],
+		];
+		for (const [size, d] of sizes) {
+			const n = size as number;
+			const bytes = `size ${d} is not an integer number of bytes in [0, 2147483647]`;
+			expect(expectRefused(heap, RangeError, () => arena.malloc(n)).message).toBe(`malloc: ${bytes}`);
+			expect(expectRefused(heap, RangeError, () => arena.realloc(live[3] as number, n)).message).toBe(
+				`realloc: ${bytes}`,
+			);
+			expect(
+				expectRefused(heap, RangeError, () => arena.realloc(live[live.length - 1] as number, n)).message,
+			).toBe(`realloc: ${bytes}`);
 		}
 		for (const align of [0, 3, 12, 8192, -8, 1.5]) {
-			expectRefused(heap, RangeError, () => arena.malloc(8, align));
+			expect(expectRefused(heap, RangeError, () => arena.malloc(8, align)).message).toBe(
+				`malloc: alignment ${align} is not a power of two in [1, 4096]`,
+			);
 		}
-		expectRefused(heap, RangeError, () => arena.calloc(-1, 8));
-		expectRefused(heap, RangeError, () => arena.calloc(8, 0.5));
+		expect(expectRefused(heap, RangeError, () => arena.calloc(-1, 8)).message).toBe(
+			"calloc: count -1 is not a non-negative integer",
+		);
+		expect(expectRefused(heap, RangeError, () => arena.calloc(8, 0.5)).message).toBe(
+			"calloc: size 0.5 is not an integer number of bytes in [0, 2147483647]",
+		);
 	});
 
-	it("refuses bad options with RangeError and allocates nothing", () => {
+	it("refuses bad options with RangeError naming them, and allocates nothing", () => {
 		const heap = new Heap();
-		const bad = [
-			{ chunkBytes: 8 },
-			{ chunkBytes: 1.5 },
-			{ chunkBytes: 2 ** 31 },
-			{ growthFactor: 0.5 },
-			{ growthFactor: 5 },
-			{ growthFactor: Number.NaN },
-			{ maxBytes: 10 },
-			{ maxBytes: 1024, chunkBytes: 2048 },
-			{ minAlign: 3 },
-			{ minAlign: 8192 },
+		const bad: [object, string][] = [
+			[{ chunkBytes: 8 }, "chunkBytes = 8 is not an integer in [64, 2^30]"],
+			[{ chunkBytes: 1.5 }, "chunkBytes = 1.5 is not an integer in [64, 2^30]"],
+			[{ chunkBytes: 2 ** 31 }, "chunkBytes = 2147483648 is not an integer in [64, 2^30]"],
+			[{ growthFactor: 0.5 }, "growthFactor = 0.5 is not a number in [1, 4]"],
+			[{ growthFactor: 5 }, "growthFactor = 5 is not a number in [1, 4]"],
+			[{ growthFactor: Number.NaN }, "growthFactor = NaN is not a number in [1, 4]"],
+			[{ maxBytes: 10 }, "maxBytes = 10 is not an integer in [64, 2^32 - 1)"],
+			[{ maxBytes: 1024, chunkBytes: 2048 }, "chunkBytes = 2048 is not at most maxBytes (1024)"],
+			[{ minAlign: 3 }, "minAlign = 3 is not a power of two in [1, 4096]"],
+			[{ minAlign: 8192 }, "minAlign = 8192 is not a power of two in [1, 4096]"],
 		];
-		for (const options of bad) expectRefused(heap, RangeError, () => new Arena(heap, options));
+		for (const [options, message] of bad) {
+			expect(expectRefused(heap, RangeError, () => new Arena(heap, options)).message).toBe(
+				`Arena: option ${message}`,
+			);
+		}
 	});
 
-	it("refuses to open an address that holds no arena", () => {
+	it("refuses to open an address that holds no arena, naming why", () => {
 		const heap = new Heap();
 		const block = heap.malloc(128);
 		const freed = new Arena(heap);
 		const stale = freed.address;
 		freed.free();
-		for (const address of [block, stale, 0, 3, -8, 2 ** 40]) {
-			expectRefused(heap, InvalidPointerError, () => Arena.open(heap, address));
+		const cases: [number, string][] = [
+			[block, "no arena header there"],
+			[stale, "no arena header there"],
+			[0, "not a non-zero, 8-aligned address"],
+			[3, "not a non-zero, 8-aligned address"],
+			[-8, "not a non-zero, 8-aligned address"],
+			[2 ** 40, "not a non-zero, 8-aligned address"],
+			[heap.u8.length - 8, "past the end of the heap"],
+		];
+		for (const [address, why] of cases) {
+			expect(expectRefused(heap, InvalidPointerError, () => Arena.open(heap, address)).message).toBe(
+				`Arena.open(${hex(address)}): invalid pointer: ${why}`,
+			);
 		}
 	});
 
-	it("refuses every operation once freed, with InvalidPointerError", () => {
+	it("refuses every operation once freed, with InvalidPointerError naming the operation", () => {
 		const heap = new Heap();
 		const arena = new Arena(heap);
 		const p = arena.malloc(8);
 		arena.free();
-		const calls: (() => unknown)[] = [
-			() => arena.malloc(8),
-			() => arena.malloc(8, 64),
-			() => arena.alloc(8),
-			() => arena.calloc(1, 8),
-			() => arena.realloc(p, 16),
-			() => arena.free(p),
-			() => arena.usableSize(p),
-			() => arena.mark(),
-			() => arena.reset(),
-			() => arena.reset(p),
-			() => arena.pop(p),
-			() => arena.scope(),
-			() => arena.stats(),
-			() => arena.free(),
+		const calls: [string, number, () => unknown][] = [
+			["malloc", 0, () => arena.malloc(8)],
+			["malloc", 0, () => arena.malloc(8, 64)],
+			["malloc", 0, () => arena.alloc(8)],
+			["malloc", 0, () => arena.calloc(1, 8)],
+			["realloc", 0, () => arena.realloc(p, 16)],
+			["free", p, () => arena.free(p)],
+			["usableSize", p, () => arena.usableSize(p)],
+			["mark", 0, () => arena.mark()],
+			["reset", 0, () => arena.reset()],
+			["reset", p, () => arena.reset(p)],
+			["pop", p, () => arena.pop(p)],
+			["mark", 0, () => arena.scope()],
+			["stats", 0, () => arena.stats()],
+			["check", 0, () => arena.check()],
+			["free", 0, () => arena.free()],
 		];
-		for (const call of calls) expectRefused(heap, InvalidPointerError, call);
+		for (const [name, value, call] of calls) {
+			expect(expectRefused(heap, InvalidPointerError, call).message).toBe(
+				`${name}(${hex(value)}): invalid pointer: this arena was freed: create a new one`,
+			);
+		}
 	});
 
 	it("reports a mark record overwritten by a stray write as heap corruption", () => {
