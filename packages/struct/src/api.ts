@@ -133,9 +133,11 @@ export interface Type<V = unknown, W = V> {
 	 */
 	read(heap: HeapViews, ptr: number): V;
 	/**
-	 * Copies `value` into the heap at `ptr`.
-	 * @throws TypeError or RangeError naming the field when a value does not fit its type; and
-	 * {@link @offheap/core!InvalidPointerError} in checked mode for a pointer outside the heap.
+	 * Copies `value` into the heap at `ptr`. The whole value is checked before anything is written, so
+	 * a refused write changes no byte.
+	 * @throws TypeError or RangeError naming the field by its path (`Particle.pos.x`) when a value does
+	 * not fit its type; and {@link @offheap/core!InvalidPointerError} in checked mode for a pointer
+	 * outside the heap.
 	 */
 	write(heap: HeapViews, ptr: number, value: W): void;
 }
@@ -497,7 +499,10 @@ export interface ViewBase<T extends Type> {
 	$next(): this;
 	/** Copies the viewed value out. */
 	$read(): Infer<T>;
-	/** Copies a plain value in. */
+	/**
+	 * Copies a plain value in, checking all of it first: a refused value changes no byte, and its error
+	 * names the path from the outermost view (`Particle.pos.x`).
+	 */
 	$write(value: WriteValue<T>): void;
 }
 

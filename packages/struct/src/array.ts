@@ -100,8 +100,10 @@ export class ArrayType<E extends Type = any, N extends number = any>
 	}
 
 	/**
-	 * Copies `value` (an array or typed array of exactly `length` elements) into the heap at `ptr`.
-	 * @throws TypeError for a value that is not an array of `length`, and as the element type's `write`.
+	 * Copies `value` (an array or typed array of exactly `length` elements) into the heap at `ptr`. All
+	 * elements are checked before any is written, so a refused write changes no byte.
+	 * @throws TypeError for a value that is not an array of `length`, and as the element type's `write`
+	 * (naming the element: `f32[4][3]`, `Vec2[8][2].x`).
 	 */
 	write(heap: HeapViews, ptr: number, value: ArrayLike<WriteValue<E>>): void {
 		this.access.write(heap, ptr, value);

@@ -170,9 +170,10 @@ export class StructType<F extends Fields = any, K extends "struct" | "union" = "
 
 	/**
 	 * Copies a plain object into the heap at `ptr`: every field for a struct, the members present (in
-	 * declaration order) for a union. Padding bytes are left as they were.
-	 * @throws TypeError or RangeError naming the field for a value that does not fit; fields before it
-	 * have been written by then. {@link @offheap/core!InvalidPointerError} in checked mode for a bad pointer.
+	 * declaration order) for a union. Padding bytes are left as they were. The whole value is checked
+	 * before anything is written, so a refused write changes no byte.
+	 * @throws TypeError or RangeError naming the field by its path (`S.inner.a`, `S.items[3].x`) for a
+	 * value that does not fit. {@link @offheap/core!InvalidPointerError} in checked mode for a bad pointer.
 	 */
 	write(heap: HeapViews, ptr: number, value: RecordInput<F, K>): void {
 		this.access.write(heap, ptr, value);

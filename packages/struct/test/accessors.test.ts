@@ -36,8 +36,8 @@ describe("generated and closure accessors", () => {
 				const [a, b] = (["codegen", "closures"] as Strategy[]).map((s) => buildAccessors(t, variant, s));
 				const pa = place(heap, t, misaligned);
 				const pb = place(heap, t, misaligned);
-				a?.write(heap, pa, value);
-				b?.write(heap, pb, value);
+				a?.write(heap, pa, value, t.name);
+				b?.write(heap, pb, value, t.name);
 				expect(bytes(heap, pb, t.size)).toEqual(bytes(heap, pa, t.size));
 				const fromA = b?.read(heap, pa);
 				expect(a?.read(heap, pb)).toEqual(fromA);

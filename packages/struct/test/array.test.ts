@@ -1,4 +1,5 @@
 import { Heap, InvalidPointerError } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { array, configure, f32, i64, struct, u8, u16, union, utf8 } from "../src/index.ts";
 
@@ -108,6 +109,40 @@ describe.each(["codegen", "closures"])("array views (%s)", (strategy) => {
 		expect(() => a.cursor(0)).toThrow(TypeError);
 		const fast = A.view(heap, a.$ptr, { checked: false });
 		expect(fast.get(2)).toBe(heap.u8[a.$ptr + 2]); // C semantics: no check, no cost
+	});
+
+	it("changes no byte when a write refuses a later element, of scalars or of structs", () => {
+		const heap = new Heap();
+		const Bytes = array(u8, 4);
+		const b = heap.alloc(Bytes.size);
+		Bytes.write(heap, b, [1, 2, 3, 4]);
+		const scalar = expectRefused(heap, RangeError, () => Bytes.write(heap, b, [5, 6, 7, 300]));
+		expect(scalar.message).toBe("u8[4][3]: 300 is not an integer in [0, 255] (u8)");
+		expect(expectRefused(heap, RangeError, () => Bytes.view(heap, b).$write([5, 6, 7, 300])).message).toBe(
+			"u8[4][3]: 300 is not an integer in [0, 255] (u8)",
+		);
+		const P = struct("P", { id: u8, w: f32 });
+		const Ps = array(P, 3);
+		const q = heap.alloc(Ps.size, Ps.align);
+		const good = [
+			{ id: 1, w: 0.5 },
+			{ id: 2, w: 1.5 },
+			{ id: 3, w: 2.5 },
+		];
+		Ps.write(heap, q, good);
+		const bad = [
+			{ id: 4, w: 4 },
+			{ id: 5, w: 5 },
+			{ id: 6, w: "6" },
+		];
+		const nested = expectRefused(heap, TypeError, () => Ps.write(heap, q, bad as never));
+		expect(nested.message).toBe('P[3][2].w: expected a number for f32, got "6" (string)');
+		const view = Ps.view(heap, q);
+		const element = expectRefused(heap, RangeError, () => view.set(1, { id: 256, w: 7 }));
+		expect(element.message).toBe("P[3][1].id: 256 is not an integer in [0, 255] (u8)");
+		const short = expectRefused(heap, TypeError, () => Ps.write(heap, q, good.slice(0, 2)));
+		expect(short.message).toBe("P[3]: expected an array of 3, got an array");
+		expect(Ps.read(heap, q)).toEqual(good);
 	});
 
 	it("moves a cursor between arrays and checks its pointers", () => {

@@ -1,4 +1,5 @@
 import { Heap } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -193,6 +194,30 @@ describe.each(["codegen", "closures"])("bit-field accessors (%s)", (strategy) =>
 				v.a = Number.NaN;
 			}).toThrow(RangeError);
 		}
+	});
+
+	it("changes no byte when a write refuses a later bit-field, checked or not", () => {
+		const S = struct("Flags", { a: bits(u8, 3), b: u8, s: bits(i16, 4), w: bits(i64, 40) });
+		const heap = new Heap();
+		const p = heap.alloc(S.size, S.align);
+		S.write(heap, p, { a: 1, b: 2, s: 3, w: 4n });
+		for (const checked of [true, false]) {
+			configure({ checked });
+			try {
+				const late = expectRefused(heap, RangeError, () =>
+					S.write(heap, p, { a: 7, b: 7, s: 7, w: 2n ** 39n }),
+				);
+				expect(late.message).toBe(
+					"Flags.w: 549755813888n does not fit a signed 40-bit bit-field [-549755813888, 549755813887]",
+				);
+				const view = S.view(heap, p);
+				const signed = expectRefused(heap, RangeError, () => view.$write({ a: 7, b: 7, s: 8, w: 0n }));
+				expect(signed.message).toBe("Flags.s: 8 does not fit a signed 4-bit bit-field [-8, 7]");
+			} finally {
+				configure({ checked: true });
+			}
+		}
+		expect(S.read(heap, p)).toEqual({ a: 1, b: 2, s: 3, w: 4n });
 	});
 
 	it("rejects non-integers and wrong types only when checked", () => {

@@ -1,4 +1,5 @@
 import { Heap, InvalidPointerError } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -243,6 +244,71 @@ describe.each(["codegen", "closures"])("struct views (%s)", (strategy) => {
 		expect(() => S.write(heap, v.$ptr, { n: 1, big: 1n, on: true } as never)).toThrow(
 			/Rec\.x: expected a number/,
 		);
+	});
+
+	it("changes no byte when a checked write refuses a later field, through the type, a view and a cursor", () => {
+		const S = struct("S", { a: u8, b: f64, c: u16 });
+		const heap = new Heap();
+		const p = heap.alloc(S.size + 1, S.align);
+		const bad = { a: 9, b: 9, c: 70000 };
+		const message = "S.c: 70000 is not an integer in [0, 65535] (u16)";
+		for (const at of [p, p + 1]) {
+			S.write(heap, at, { a: 1, b: 2, c: 3 });
+			expect(expectRefused(heap, RangeError, () => S.write(heap, at, bad)).message).toBe(message);
+			expect(expectRefused(heap, RangeError, () => S.view(heap, at).$write(bad)).message).toBe(message);
+			expect(S.read(heap, at)).toEqual({ a: 1, b: 2, c: 3 });
+		}
+		const c = S.cursor(heap).$at(p);
+		expect(expectRefused(heap, RangeError, () => c.$write(bad)).message).toBe(message);
+	});
+
+	it("changes no byte when a write refuses a field of a nested struct, or a nested value that is no object", () => {
+		const Inner = struct("Inner", { x: f32, y: u8 });
+		const S = struct("S", { a: u8, inner: Inner, z: u32 });
+		const heap = new Heap();
+		const p = heap.alloc(S.size, S.align);
+		S.write(heap, p, { a: 1, inner: { x: 2, y: 3 }, z: 4 });
+		const deep = expectRefused(heap, RangeError, () =>
+			S.write(heap, p, { a: 5, inner: { x: 6, y: 300 }, z: 7 }),
+		);
+		expect(deep.message).toBe("S.inner.y: 300 is not an integer in [0, 255] (u8)");
+		const missing = expectRefused(heap, TypeError, () =>
+			S.write(heap, p, { a: 5, inner: null, z: 7 } as never),
+		);
+		expect(missing.message).toBe("S.inner: expected an object, got null");
+		const late = expectRefused(heap, RangeError, () =>
+			S.write(heap, p, { a: 5, inner: { x: 6, y: 7 }, z: -1 }),
+		);
+		expect(late.message).toBe("S.z: -1 is not an integer in [0, 4294967295] (u32)");
+		expect(S.read(heap, p)).toEqual({ a: 1, inner: { x: 2, y: 3 }, z: 4 });
+	});
+
+	it("changes no byte when an unchecked write refuses what it always refuses", () => {
+		const Vec2 = struct("Vec2", { x: f32, y: f32 });
+		const S = struct("U", { a: u8, pos: Vec2, name: utf8(4), flags: bits(u8, 3), big: i64 });
+		const heap = new Heap();
+		const p = heap.alloc(S.size, S.align);
+		const good = { a: 1, pos: { x: 1, y: 2 }, name: "ab", flags: 3, big: 5n };
+		S.write(heap, p, good);
+		configure({ checked: false });
+		try {
+			const view = S.view(heap, p);
+			const cases: [typeof RangeError | typeof TypeError, object, string][] = [
+				[RangeError, { name: "abcde" }, 'U.name: "abcde" is 5 bytes of UTF-8, more than the 4 of utf8(4)'],
+				[RangeError, { flags: 8 }, "U.flags: 8 does not fit a unsigned 3-bit bit-field [0, 7]"],
+				[TypeError, { big: 1 }, "U.big: expected a bigint for i64, got 1 (number)"],
+				[TypeError, { pos: null }, "U.pos: expected an object, got null"],
+				[TypeError, { name: 5 }, "U.name: expected a string, got 5 (number)"],
+			];
+			for (const [kind, change, message] of cases) {
+				const bad = { ...good, a: 200, ...change } as never;
+				expect(expectRefused(heap, kind, () => S.write(heap, p, bad)).message).toBe(message);
+				expect(expectRefused(heap, kind, () => view.$write(bad)).message).toBe(message);
+			}
+		} finally {
+			configure({ checked: true });
+		}
+		expect(S.read(heap, p)).toEqual(good);
 	});
 
 	it("wraps integers like typed arrays when unchecked, but still refuses a number for i64", () => {

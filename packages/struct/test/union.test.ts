@@ -1,4 +1,5 @@
 import { Heap } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { array, bits, configure, f32, f64, i32, struct, u8, u32, union } from "../src/index.ts";
 
@@ -47,6 +48,20 @@ describe.each(["codegen", "closures"])("unions (%s)", (strategy) => {
 		expect(v.flags).toBe(7);
 		v.flags = 0;
 		expect(v.all).toBe(-8);
+	});
+
+	it("changes no byte when a write refuses a later member", () => {
+		const U = union("U", { f: f32, b: u8, pair: struct("Pair", { lo: u8, hi: u8 }) });
+		const heap = new Heap();
+		const p = heap.alloc(U.size, U.align);
+		U.write(heap, p, { f: 1 });
+		const late = expectRefused(heap, RangeError, () => U.write(heap, p, { f: 2, b: 300 }));
+		expect(late.message).toBe("U.b: 300 is not an integer in [0, 255] (u8)");
+		const nested = expectRefused(heap, RangeError, () =>
+			U.view(heap, p).$write({ f: 2, pair: { lo: 1, hi: -1 } }),
+		);
+		expect(nested.message).toBe("U.pair.hi: -1 is not an integer in [0, 255] (u8)");
+		expect(U.read(heap, p).f).toBe(1);
 	});
 
 	it("rejects a value that is not an object", () => {

@@ -1,7 +1,8 @@
 import { Heap } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { configure, struct, u8, utf8 } from "../src/index.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { array, configure, struct, u8, utf8 } from "../src/index.ts";
 import { utf8Length } from "../src/internal/utf8-codec.ts";
 import { utf8String } from "./support/values.ts";
 
@@ -110,5 +111,69 @@ describe("utf8(n)", () => {
 		} finally {
 			configure({ checked: true });
 		}
+	});
+});
+
+describe.each(["codegen", "closures"])("utf8 fields (%s)", (strategy) => {
+	beforeAll(() => {
+		configure({ codegen: strategy === "codegen" });
+	});
+	afterAll(() => {
+		configure({ codegen: true, checked: true });
+	});
+
+	it("changes no byte when a string too long for a later field is refused, checked or not", () => {
+		const Tag = struct("Tag", { id: u8, label: utf8(4) });
+		const Player = struct("Player", { id: u8, name: utf8(4), tags: array(Tag, 2) });
+		const heap = new Heap();
+		const p = heap.alloc(Player.size, Player.align);
+		const good = {
+			id: 1,
+			name: "ab",
+			tags: [
+				{ id: 2, label: "x" },
+				{ id: 3, label: "y" },
+			],
+		};
+		Player.write(heap, p, good);
+		for (const checked of [true, false]) {
+			configure({ checked });
+			try {
+				const name = expectRefused(heap, RangeError, () =>
+					Player.write(heap, p, { ...good, id: 9, name: "abcdé" }),
+				);
+				expect(name.message).toBe('Player.name: "abcdé" is 6 bytes of UTF-8, more than the 4 of utf8(4)');
+				const tags = [
+					{ id: 7, label: "z" },
+					{ id: 8, label: "€€" },
+				];
+				const label = expectRefused(heap, RangeError, () => Player.write(heap, p, { ...good, id: 9, tags }));
+				expect(label.message).toBe(
+					'Player.tags[1].label: "€€" is 6 bytes of UTF-8, more than the 4 of utf8(4)',
+				);
+			} finally {
+				configure({ checked: true });
+			}
+		}
+		expect(Player.read(heap, p)).toEqual(good);
+	});
+
+	it("never writes past the field, even when a getter gives a longer string on a second read", () => {
+		const S = struct("S", { id: u8, names: array(utf8(4), 2) });
+		const heap = new Heap();
+		const p = heap.alloc(S.size + 16, S.align);
+		heap.u8.fill(0xaa, p + S.size, p + S.size + 16);
+		let reads = 0;
+		const names = {
+			length: 2,
+			0: "c",
+			get 1() {
+				reads++;
+				return reads === 1 ? "ok" : "much too long";
+			},
+		};
+		S.write(heap, p, { id: 1, names: names as unknown as string[] });
+		expect(Array.from(heap.u8.subarray(p + S.size, p + S.size + 16))).toEqual(new Array(16).fill(0xaa));
+		expect([reads, S.read(heap, p).names]).toEqual([2, ["c", "much"]]); // read again to store, cut at the field's end
 	});
 });

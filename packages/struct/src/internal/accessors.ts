@@ -100,6 +100,6 @@ export class AggregateAccess {
 	write(heap: HeapViews, ptr: number, value: unknown): void {
 		const checked = settings.checked;
 		if (checked) checkPointer(this.type.name, "write", heap, ptr, this.type.size);
-		this.get((ptr & (this.type.align - 1)) === 0, checked).write(heap, ptr, value);
+		this.get((ptr & (this.type.align - 1)) === 0, checked).write(heap, ptr, value, this.type.name);
 	}
 }

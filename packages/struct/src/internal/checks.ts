@@ -13,6 +13,92 @@ function describe(value: unknown): string {
 	return Array.isArray(value) ? "an array" : "an object";
 }
 
+/**
+ * A view as error paths see it: the view it is nested in (`$up`) and its key there (a field name, or an
+ * element index), up to the outermost view, whose type names the path (`S.items[3].x`).
+ */
+export interface PathView {
+	readonly $up: PathView | undefined;
+	readonly $key: string | number | undefined;
+	readonly $type: { readonly name: string };
+}
+
+/** Where a write starts: a view (its path is its chain of parents), or the name of the type written. */
+export type Root = PathView | string;
+
+/** A path relative to a {@link Root}: text, or text and element indices (`[".items[", 3, "].x"]`). */
+export type RelativePath = string | readonly (string | number)[];
+
+/** The full path of `root` followed by `rel`, for a message: `S.inner.a`, `S.items[3].x`. Cold. */
+export function path(root: Root, rel: RelativePath): string {
+	let base: string;
+	if (typeof root === "string") base = root;
+	else {
+		const keys: string[] = [];
+		let v: PathView = root;
+		while (v.$up !== undefined) {
+			keys.push(typeof v.$key === "number" ? `[${v.$key}]` : `.${String(v.$key)}`);
+			v = v.$up;
+		}
+		base = v.$type.name + keys.reverse().join("");
+	}
+	return base + (typeof rel === "string" ? rel : rel.join(""));
+}
+
+/**
+ * A place where generated code refuses a value: the path to it from the root of the write or the view
+ * (`null` for each index, which the generated code passes at run time), and how to throw its error.
+ */
+export interface FailSite {
+	readonly rel: readonly (string | null)[];
+	readonly raise: (where: string, value: unknown) => never;
+}
+
+/**
+ * The one cold function a generated accessor class calls to refuse a value, by site number: a short
+ * call at each check keeps the generated functions small enough for V8 to inline.
+ */
+export function failer(
+	sites: readonly FailSite[],
+): (root: Root, site: number, value: unknown, ...indices: number[]) => never {
+	return (root, site, value, ...indices) => {
+		const s = sites[site] as FailSite;
+		let k = 0;
+		return s.raise(
+			path(
+				root,
+				s.rel.map((part) => part ?? `${indices[k++]}`),
+			),
+			value,
+		);
+	};
+}
+
+/**
+ * A value refused by the validation pass of a closure-built write, before anything was written: how
+ * to throw its error, and the path to it from the value checked, collected as the check unwinds
+ * (innermost first). Built only on failure.
+ */
+export class Problem {
+	readonly keys: (string | number)[] = [];
+	readonly raise: (where: string) => never;
+	constructor(raise: (where: string) => never) {
+		this.raise = raise;
+	}
+
+	/** Adds the field (`".name"`) or element index holding the value checked so far. */
+	within(key: string | number): this {
+		this.keys.push(key);
+		return this;
+	}
+
+	/** Throws the error, its path starting at `root`. */
+	throwAt(root: Root): never {
+		const rel = this.keys.reverse().map((k) => (typeof k === "number" ? `[${k}]` : k));
+		return this.raise(path(root, rel));
+	}
+}
+
 /** Why `ptr` cannot address `size` bytes aligned to `align` in `heap`, or `undefined` when it can. */
 export function pointerProblem(
 	heap: HeapViews,

@@ -1,7 +1,7 @@
 /** Bit-fields of closure-built accessors: the same arithmetic as the generated code, interpreted. */
 import type { HeapViews } from "../api.ts";
 import { rejectBits } from "./checks.ts";
-import type { Indexed, Load, Store } from "./closure-types.ts";
+import type { Indexed, LeafOps } from "./closure-types.ts";
 import type { Access, BitPart } from "./plan.ts";
 
 function partLoad(part: BitPart, h: HeapViews, p: number): number {
@@ -38,20 +38,16 @@ function partStore(part: BitPart, h: HeapViews, p: number, u: number): void {
 	});
 }
 
-export function bitsOps(
-	a: Extract<Access, { k: "bits" }>,
-	where: string,
-	checked: boolean,
-): { load: Load; store: Store } {
+/** A bit-field's value ops; addresses are the record's (the parts hold their offsets in it). */
+export function bitsOps(a: Extract<Access, { k: "bits" }>, checked: boolean): LeafOps {
 	const { info, width, lo, hi } = a;
-	const reject = (v: unknown): never => rejectBits(where, info.value, width, info.signed, v);
+	const reject = (where: string, v: unknown): never => rejectBits(where, info.value, width, info.signed, v);
 	if (info.value === "boolean") {
 		return {
 			load: (h, p) => partLoad(lo, h, p) !== 0,
-			store: (h, p, v) => {
-				if (checked && typeof v !== "boolean") reject(v);
-				partStore(lo, h, p, v ? 1 : 0);
-			},
+			put: (h, p, v) => partStore(lo, h, p, v ? 1 : 0),
+			test: checked ? (v) => typeof v !== "boolean" : undefined,
+			reject,
 		};
 	}
 	if (info.value === "bigint") {
@@ -66,12 +62,13 @@ export function bitsOps(
 						: (BigInt(partLoad(hi, h, p)) << 32n) | BigInt(partLoad(lo, h, p));
 				return info.signed ? BigInt.asIntN(width, raw) : raw;
 			},
-			store: (h, p, v) => {
-				if (typeof v !== "bigint" || v < min || v > max) reject(v);
+			put: (h, p, v) => {
 				const u = BigInt.asUintN(width, v as bigint);
 				partStore(lo, h, p, Number(u & 0xffffffffn));
 				if (hi !== undefined) partStore(hi, h, p, Number(u >> 32n));
 			},
+			test: (v) => typeof v !== "bigint" || v < min || v > max,
+			reject,
 		};
 	}
 	const min = info.signed ? -(2 ** (width - 1)) : 0;
@@ -82,11 +79,20 @@ export function bitsOps(
 			if (!info.signed) return u;
 			return width === 32 ? u | 0 : (u << (32 - width)) >> (32 - width);
 		},
-		store: (h, p, v) => {
+		put: (h, p, v) => {
 			const x = v as number;
-			const out = !(x >= min && x <= max);
-			if (checked ? typeof v !== "number" || out || Math.floor(x) !== x : out) reject(v);
 			partStore(lo, h, p, width === 32 ? x >>> 0 : x & (2 ** width - 1));
 		},
+		// Unchecked, a bigint in range would pass the comparison and then throw in the middle of a write.
+		test: checked
+			? (v) => {
+					const x = v as number;
+					return typeof v !== "number" || !(x >= min && x <= max) || Math.floor(x) !== x;
+				}
+			: (v) => {
+					const x = v as number;
+					return !(x >= min && x <= max) || typeof v === "bigint";
+				},
+		reject,
 	};
 }

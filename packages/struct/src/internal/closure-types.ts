@@ -14,3 +14,14 @@ export interface Base extends ViewObject {
 
 export type Getter = (this: Base) => unknown;
 export type Setter = (this: Base, v: unknown) => void;
+
+/** How closure-built accessors load, validate and store one scalar, string or bit-field value. */
+export interface LeafOps {
+	readonly load: Load;
+	/** Stores a value already validated (by `test`, when there is one). */
+	readonly put: Store;
+	/** Whether `v` must be refused; `undefined` when nothing is checked (unchecked numbers). */
+	readonly test: ((v: unknown) => boolean) | undefined;
+	/** Throws the error for a refused `v`, naming `where`. */
+	readonly reject: (where: string, v: unknown) => never;
+}

@@ -2,36 +2,20 @@
  * Scalar and string fields of closure-built accessors: the fast per-view property accessors and the
  * generic loads and stores (misaligned fields, booleans, strings, and the copying read/write).
  */
-import { rejectScalar, rejectString } from "./checks.ts";
-import type { Base, DataViewMethods, Getter, Indexed, Load, Setter, Store } from "./closure-types.ts";
+import { path, rejectScalar, rejectString } from "./checks.ts";
+import type {
+	Base,
+	DataViewMethods,
+	Getter,
+	Indexed,
+	LeafOps,
+	Load,
+	Setter,
+	Store,
+} from "./closure-types.ts";
 import type { Access } from "./plan.ts";
 import type { ScalarInfo } from "./scalar-info.ts";
 import { decodeUtf8, encodeUtf8, utf8Length } from "./utf8-codec.ts";
-
-/** Whether `v` must be rejected for this scalar: the same conditions as the generated code. */
-function scalarRejects(info: ScalarInfo, v: unknown, checked: boolean): boolean {
-	if (info.value === "bigint") {
-		return typeof v !== "bigint" || (checked && (v < (info.min as bigint) || v > (info.max as bigint)));
-	}
-	if (!checked) return false;
-	if (info.value === "boolean") return typeof v !== "boolean";
-	if (!info.integer) return typeof v !== "number";
-	const x = v as number;
-	switch (info.view) {
-		case "i8":
-			return (x << 24) >> 24 !== v;
-		case "u8":
-			return (x & 255) !== v;
-		case "i16":
-			return (x << 16) >> 16 !== v;
-		case "u16":
-			return (x & 65535) !== v;
-		case "i32":
-			return (x | 0) !== v;
-		default:
-			return x >>> 0 !== v;
-	}
-}
 
 /**
  * Getters and setters of aligned scalar fields, written out per view: closures made at one function
@@ -40,8 +24,8 @@ function scalarRejects(info: ScalarInfo, v: unknown, checked: boolean): boolean 
  */
 interface FastAccess {
 	get(o: number): Getter;
-	set(o: number, where: string, info: ScalarInfo): Setter;
-	checked(o: number, where: string, info: ScalarInfo): Setter;
+	set(o: number, rel: string, info: ScalarInfo): Setter;
+	checked(o: number, rel: string, info: ScalarInfo): Setter;
 }
 
 const FAST: { readonly [view: string]: FastAccess } = {
@@ -54,10 +38,10 @@ const FAST: { readonly [view: string]: FastAccess } = {
 			function (this: Base, v: unknown) {
 				this.$heap.u8[this.$ptr + o] = v as number;
 			},
-		checked: (o, where, info) =>
+		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				const x = v as number;
-				if ((x & 255) !== x) rejectScalar(where, info, v);
+				if ((x & 255) !== x) rejectScalar(path(this, rel), info, v);
 				this.$heap.u8[this.$ptr + o] = x;
 			},
 	},
@@ -70,10 +54,10 @@ const FAST: { readonly [view: string]: FastAccess } = {
 			function (this: Base, v: unknown) {
 				this.$heap.i8[this.$ptr + o] = v as number;
 			},
-		checked: (o, where, info) =>
+		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				const x = v as number;
-				if ((x << 24) >> 24 !== x) rejectScalar(where, info, v);
+				if ((x << 24) >> 24 !== x) rejectScalar(path(this, rel), info, v);
 				this.$heap.i8[this.$ptr + o] = x;
 			},
 	},
@@ -86,10 +70,10 @@ const FAST: { readonly [view: string]: FastAccess } = {
 			function (this: Base, v: unknown) {
 				this.$heap.u16[(this.$ptr + o) >>> 1] = v as number;
 			},
-		checked: (o, where, info) =>
+		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				const x = v as number;
-				if ((x & 65535) !== x) rejectScalar(where, info, v);
+				if ((x & 65535) !== x) rejectScalar(path(this, rel), info, v);
 				this.$heap.u16[(this.$ptr + o) >>> 1] = x;
 			},
 	},
@@ -102,10 +86,10 @@ const FAST: { readonly [view: string]: FastAccess } = {
 			function (this: Base, v: unknown) {
 				this.$heap.i16[(this.$ptr + o) >>> 1] = v as number;
 			},
-		checked: (o, where, info) =>
+		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				const x = v as number;
-				if ((x << 16) >> 16 !== x) rejectScalar(where, info, v);
+				if ((x << 16) >> 16 !== x) rejectScalar(path(this, rel), info, v);
 				this.$heap.i16[(this.$ptr + o) >>> 1] = x;
 			},
 	},
@@ -118,10 +102,10 @@ const FAST: { readonly [view: string]: FastAccess } = {
 			function (this: Base, v: unknown) {
 				this.$heap.u32[(this.$ptr + o) >>> 2] = v as number;
 			},
-		checked: (o, where, info) =>
+		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				const x = v as number;
-				if (x >>> 0 !== x) rejectScalar(where, info, v);
+				if (x >>> 0 !== x) rejectScalar(path(this, rel), info, v);
 				this.$heap.u32[(this.$ptr + o) >>> 2] = x;
 			},
 	},
@@ -134,10 +118,10 @@ const FAST: { readonly [view: string]: FastAccess } = {
 			function (this: Base, v: unknown) {
 				this.$heap.i32[(this.$ptr + o) >>> 2] = v as number;
 			},
-		checked: (o, where, info) =>
+		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				const x = v as number;
-				if ((x | 0) !== x) rejectScalar(where, info, v);
+				if ((x | 0) !== x) rejectScalar(path(this, rel), info, v);
 				this.$heap.i32[(this.$ptr + o) >>> 2] = x;
 			},
 	},
@@ -150,10 +134,10 @@ const FAST: { readonly [view: string]: FastAccess } = {
 			function (this: Base, v: unknown) {
 				this.$heap.f32[(this.$ptr + o) >>> 2] = v as number;
 			},
-		checked: (o, where, info) =>
+		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				const x = v as number;
-				if (typeof x !== "number") rejectScalar(where, info, v);
+				if (typeof x !== "number") rejectScalar(path(this, rel), info, v);
 				this.$heap.f32[(this.$ptr + o) >>> 2] = x;
 			},
 	},
@@ -166,10 +150,10 @@ const FAST: { readonly [view: string]: FastAccess } = {
 			function (this: Base, v: unknown) {
 				this.$heap.f64[(this.$ptr + o) >>> 3] = v as number;
 			},
-		checked: (o, where, info) =>
+		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				const x = v as number;
-				if (typeof x !== "number") rejectScalar(where, info, v);
+				if (typeof x !== "number") rejectScalar(path(this, rel), info, v);
 				this.$heap.f64[(this.$ptr + o) >>> 3] = x;
 			},
 	},
@@ -178,15 +162,15 @@ const FAST: { readonly [view: string]: FastAccess } = {
 			function (this: Base) {
 				return this.$heap.i64[(this.$ptr + o) >>> 3];
 			},
-		set: (o, where, info) =>
+		set: (o, rel, info) =>
 			function (this: Base, v: unknown) {
-				if (typeof v !== "bigint") rejectScalar(where, info, v);
+				if (typeof v !== "bigint") rejectScalar(path(this, rel), info, v);
 				this.$heap.i64[(this.$ptr + o) >>> 3] = v;
 			},
-		checked: (o, where, info) =>
+		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				if (typeof v !== "bigint" || v < (info.min as bigint) || v > (info.max as bigint))
-					rejectScalar(where, info, v);
+					rejectScalar(path(this, rel), info, v);
 				this.$heap.i64[(this.$ptr + o) >>> 3] = v;
 			},
 	},
@@ -195,46 +179,94 @@ const FAST: { readonly [view: string]: FastAccess } = {
 			function (this: Base) {
 				return this.$heap.u64[(this.$ptr + o) >>> 3];
 			},
-		set: (o, where, info) =>
+		set: (o, rel, info) =>
 			function (this: Base, v: unknown) {
-				if (typeof v !== "bigint") rejectScalar(where, info, v);
+				if (typeof v !== "bigint") rejectScalar(path(this, rel), info, v);
 				this.$heap.u64[(this.$ptr + o) >>> 3] = v;
 			},
-		checked: (o, where, info) =>
+		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				if (typeof v !== "bigint" || v < (info.min as bigint) || v > (info.max as bigint))
-					rejectScalar(where, info, v);
+					rejectScalar(path(this, rel), info, v);
 				this.$heap.u64[(this.$ptr + o) >>> 3] = v;
 			},
 	},
 };
 
 /** The fast property of an aligned, non-boolean scalar field, or `undefined` for the generic path. */
-export function fastScalarProperty(
-	a: Access,
-	where: string,
-	checked: boolean,
-): PropertyDescriptor | undefined {
+export function fastScalarProperty(a: Access, rel: string, checked: boolean): PropertyDescriptor | undefined {
 	if (a.k !== "scalar" || a.info.value === "boolean" || !(a.aligned || a.info.size === 1)) return undefined;
 	const fast = FAST[a.info.view] as FastAccess;
-	return { get: fast.get(a.off), set: (checked ? fast.checked : fast.set)(a.off, where, a.info) };
+	return { get: fast.get(a.off), set: (checked ? fast.checked : fast.set)(a.off, rel, a.info) };
 }
 
+/** Stores of aligned scalars: one function literal per view, so that each store site is monomorphic. */
+const PUT: { readonly [view: string]: Store } = {
+	u8: (h, q, x) => {
+		h.u8[q] = x as number;
+	},
+	i8: (h, q, x) => {
+		h.i8[q] = x as number;
+	},
+	u16: (h, q, x) => {
+		h.u16[q >>> 1] = x as number;
+	},
+	i16: (h, q, x) => {
+		h.i16[q >>> 1] = x as number;
+	},
+	u32: (h, q, x) => {
+		h.u32[q >>> 2] = x as number;
+	},
+	i32: (h, q, x) => {
+		h.i32[q >>> 2] = x as number;
+	},
+	f32: (h, q, x) => {
+		h.f32[q >>> 2] = x as number;
+	},
+	f64: (h, q, x) => {
+		h.f64[q >>> 3] = x as number;
+	},
+	i64: (h, q, x) => {
+		h.i64[q >>> 3] = x as bigint;
+	},
+	u64: (h, q, x) => {
+		h.u64[q >>> 3] = x as bigint;
+	},
+};
+
+/** The checks of checked mode, one function literal per scalar (64-bit integers: {@link BIGINT_TEST}). */
+const TEST: { readonly [name: string]: (v: unknown) => boolean } = {
+	i8: (v) => ((v as number) << 24) >> 24 !== v,
+	u8: (v) => ((v as number) & 255) !== v,
+	i16: (v) => ((v as number) << 16) >> 16 !== v,
+	u16: (v) => ((v as number) & 65535) !== v,
+	i32: (v) => ((v as number) | 0) !== v,
+	u32: (v) => (v as number) >>> 0 !== v,
+	ptr: (v) => (v as number) >>> 0 !== v,
+	f32: (v) => typeof v !== "number",
+	f64: (v) => typeof v !== "number",
+	bool: (v) => typeof v !== "boolean",
+};
+
+/** The check of a 64-bit integer: a bigint always, in range when checked. */
+function bigintTest(info: ScalarInfo, checked: boolean): (v: unknown) => boolean {
+	const min = info.min as bigint;
+	const max = info.max as bigint;
+	return checked ? (v) => typeof v !== "bigint" || v < min || v > max : (v) => typeof v !== "bigint";
+}
+
+/** Loading, validating and storing a scalar or string value at an absolute address. */
 export function valueOps(
 	access: Exclude<Access, { k: "bits" | "nested" | "flex" }>,
-	where: string,
 	checked: boolean,
-): { load: Load; store: Store } {
+): LeafOps {
 	if (access.k === "utf8") {
 		const n = access.maxBytes;
 		return {
 			load: (h, q) => decodeUtf8(h.u8, q, n),
-			store: (h, q, v) => {
-				if (typeof v !== "string") rejectString(where, n, v, 0);
-				const bytes = utf8Length(v);
-				if (bytes < 0 || bytes > n) rejectString(where, n, v, bytes);
-				encodeUtf8(h.u8, q, n, v);
-			},
+			put: (h, q, v) => encodeUtf8(h.u8, q, n, v as string),
+			test: (v) => typeof v !== "string" || utf8Length(v) >>> 0 > n,
+			reject: (where, v) => rejectString(where, n, v, typeof v === "string" ? utf8Length(v) : 0),
 		};
 	}
 	const info = access.info;
@@ -245,9 +277,7 @@ export function valueOps(
 	let put: Store;
 	if (info.size === 1 || access.aligned) {
 		raw = (h, q) => (h[view] as Indexed)[q >>> shift];
-		put = (h, q, x) => {
-			(h[view] as Indexed)[q >>> shift] = x as number;
-		};
+		put = PUT[view] as Store;
 	} else {
 		const get = `get${info.dv}`;
 		const set = `set${info.dv}`;
@@ -256,9 +286,8 @@ export function valueOps(
 	}
 	return {
 		load: boolean ? (h, q) => raw(h, q) !== 0 : raw,
-		store: (h, q, v) => {
-			if (scalarRejects(info, v, checked)) rejectScalar(where, info, v);
-			put(h, q, boolean ? (v ? 1 : 0) : v);
-		},
+		put: boolean ? (h, q, v) => put(h, q, v ? 1 : 0) : put,
+		test: info.value === "bigint" ? bigintTest(info, checked) : checked ? TEST[info.name] : undefined,
+		reject: (where, v) => rejectScalar(where, info, v),
 	};
 }

@@ -4,10 +4,11 @@
  * suite on both); only speed differs, because closures made at one site share V8's type feedback.
  */
 import type { HeapViews } from "../api.ts";
-import { rejectAggregate, rejectIndex, rejectPointer } from "./checks.ts";
+import { path, type Root, rejectIndex, rejectPointer } from "./checks.ts";
 import { bitsOps } from "./closure-bits.ts";
-import type { Base, Load, Store } from "./closure-types.ts";
+import type { Base, LeafOps, Load } from "./closure-types.ts";
 import { fastScalarProperty, valueOps } from "./closure-values.ts";
+import { accessNode, arrayNode, recordNode, type WriteNode, writeChecked } from "./closure-write.ts";
 import {
 	type Access,
 	type AggregateLike,
@@ -21,20 +22,25 @@ import { type Accessors, rt, type Variant, type ViewClass, type ViewObject } fro
 
 type Resolve = (type: AggregateLike, aligned: boolean) => Accessors;
 
+/** A nested view class and its key in the view that holds it. */
+type Child = readonly [ViewClass, string | number];
+
 /** The class every closure-built view class starts from, with `$at`, `$next`, `$read` and `$write`. */
 function baseClass(
 	type: AggregateLike,
 	variant: Variant,
-	children: readonly ViewClass[],
+	children: readonly Child[],
 	acc: () => Accessors,
 ): ViewClass {
 	const size = type.size;
 	const align = variant.aligned ? type.align : 1;
 	const op = `${type.name}.$at`;
-	const View = function (this: Base, h: HeapViews) {
+	const View = function (this: Base, h: HeapViews, up?: ViewObject, key?: string | number) {
 		this.$heap = h;
 		this.$ptr = 0;
-		this.$c = children.map((C) => new C(h));
+		this.$up = up;
+		this.$key = key;
+		this.$c = children.map(([C, k]) => new C(h, this, k));
 	} as unknown as ViewClass;
 	const proto = View.prototype as Base;
 	proto.$at = variant.checked
@@ -63,41 +69,51 @@ function baseClass(
 		},
 		$write: {
 			value(this: Base, v: unknown) {
-				acc().write(this.$heap, this.$ptr, v);
+				acc().write(this.$heap, this.$ptr, v, this);
 			},
 		},
 	});
 	return View;
 }
 
+/** The copying write of a whole value: validate all of it, then store it. */
+function writeWith(node: WriteNode): Accessors["write"] {
+	return (h: HeapViews, p: number, v: unknown, at: Root): void => writeChecked(node, h, p, v, at);
+}
+
+/** A property that reads and writes a value in place, refusing what `ops` refuses. */
+function valueProperty(ops: LeafOps, off: number, rel: string): PropertyDescriptor {
+	const { load, put, test, reject } = ops;
+	return {
+		get(this: Base) {
+			return load(this.$heap, this.$ptr + off);
+		},
+		set:
+			test === undefined
+				? function (this: Base, v: unknown) {
+						put(this.$heap, this.$ptr + off, v);
+					}
+				: function (this: Base, v: unknown) {
+						if (test(v)) reject(path(this, rel), v);
+						put(this.$heap, this.$ptr + off, v);
+					},
+	};
+}
+
 export function closureRecord(type: RecordLike, variant: Variant, resolve: Resolve): Accessors {
-	const members = recordMembers(type, variant.aligned ? type.align : 1);
-	const children: ViewClass[] = [];
-	const ops: { name: string; load: Load; store: Store }[] = [];
+	const guarantee = variant.aligned ? type.align : 1;
+	const members = recordMembers(type, guarantee);
+	const children: Child[] = [];
+	const reads: { name: string; load: Load }[] = [];
 	const props: PropertyDescriptorMap = {};
 	for (const m of members) {
 		const a = m.access;
-		if (a.k === "flex") {
-			const k = children.push(resolve(a.type, a.aligned).View) - 1;
-			const off = a.off;
-			props[m.name] = {
-				get(this: Base) {
-					const c = this.$c[k] as ViewObject;
-					c.$ptr = this.$ptr + off;
-					return c;
-				},
-			};
-			continue; // no length: read and write leave it out
-		}
-		if (a.k === "nested") {
+		if (a.k === "flex" || a.k === "nested") {
 			const child = resolve(a.type, a.aligned);
-			const k = children.push(child.View) - 1;
+			const k = children.push([child.View, m.name]) - 1;
 			const off = a.off;
-			ops.push({
-				name: m.name,
-				load: (h, p) => child.read(h, p + off),
-				store: (h, p, v) => child.write(h, p + off, v),
-			});
+			// A flexible array member has no length: read and write leave it out.
+			if (a.k === "nested") reads.push({ name: m.name, load: (h, p) => child.read(h, p + off) });
 			props[m.name] = {
 				get(this: Base) {
 					const c = this.$c[k] as ViewObject;
@@ -107,40 +123,20 @@ export function closureRecord(type: RecordLike, variant: Variant, resolve: Resol
 			};
 			continue;
 		}
+		const rel = `.${m.name}`;
 		const off = a.k === "bits" ? 0 : a.off;
-		const { load, store } =
-			a.k === "bits" ? bitsOps(a, m.where, variant.checked) : valueOps(a, m.where, variant.checked);
-		ops.push({ name: m.name, load: (h, p) => load(h, p + off), store: (h, p, v) => store(h, p + off, v) });
-		const fast = fastScalarProperty(a, m.where, variant.checked);
-		if (fast !== undefined) {
-			props[m.name] = fast;
-			continue;
-		}
-		props[m.name] = {
-			get(this: Base) {
-				return load(this.$heap, this.$ptr + off);
-			},
-			set(this: Base, v: unknown) {
-				store(this.$heap, this.$ptr + off, v);
-			},
-		};
+		const ops = a.k === "bits" ? bitsOps(a, variant.checked) : valueOps(a, variant.checked);
+		reads.push({ name: m.name, load: (h, p) => ops.load(h, p + off) });
+		props[m.name] = fastScalarProperty(a, rel, variant.checked) ?? valueProperty(ops, off, rel);
 	}
-	const union = type.kind === "union";
 	const accessors: Accessors = {
 		View: baseClass(type, variant, children, () => accessors),
 		read(h, p) {
 			const o: Record<string, unknown> = {};
-			for (const op of ops) o[op.name] = op.load(h, p);
+			for (const r of reads) o[r.name] = r.load(h, p);
 			return o;
 		},
-		write(h, p, v) {
-			if (typeof v !== "object" || v === null) rejectAggregate(type.name, "an object", v);
-			const value = v as Record<string, unknown>;
-			for (const op of ops) {
-				const x = value[op.name];
-				if (!union || x !== undefined) op.store(h, p, x);
-			}
-		},
+		write: writeWith(recordNode(type, guarantee, variant.checked)),
 	};
 	Object.defineProperties(accessors.View.prototype, props);
 	return accessors;
@@ -149,36 +145,32 @@ export function closureRecord(type: RecordLike, variant: Variant, resolve: Resol
 export function closureArray(type: ArrayTypeLike, variant: Variant, resolve: Resolve): Accessors {
 	const n = type.length;
 	const stride = type.element.size;
-	const where = type.name;
 	const checked = variant.checked;
-	const a = accessOf(type.element, 0, alignmentAt(variant.aligned ? type.align : 1, stride));
+	const guarantee = variant.aligned ? type.align : 1;
+	const a = accessOf(type.element, 0, alignmentAt(guarantee, stride));
 	const unbounded = type.unbounded === true;
-	const checkIndex = (h: HeapViews, p: number, i: number): void => {
+	const checkIndex = (view: Base, i: number): void => {
 		if (!checked) return;
-		const out = unbounded ? p + i * stride + stride > h.u8.length : i >= n;
-		if (i >>> 0 !== i || out) rejectIndex(where, i, unbounded ? Number.POSITIVE_INFINITY : n);
+		const out = unbounded ? view.$ptr + i * stride + stride > view.$heap.u8.length : i >= n;
+		if (i >>> 0 !== i || out) rejectIndex(path(view, ""), i, unbounded ? Number.POSITIVE_INFINITY : n);
 	};
+	const node = accessNode(a, checked);
 	let load: Load;
-	let store: Store;
-	let element: Load;
-	const children: ViewClass[] = [];
+	let element: (view: Base, q: number, i: number) => unknown;
+	const children: Child[] = [];
 	if (a.k === "nested") {
 		const child = resolve(a.type, a.aligned);
-		children.push(child.View);
+		children.push([child.View, 0]);
 		load = child.read;
-		store = child.write;
-		element = (h, q) => {
-			const c = new child.View(h);
+		element = (view, q, i) => {
+			const c = new child.View(view.$heap, view, i);
 			c.$ptr = q;
 			return c;
 		};
 	} else {
-		({ load, store } = valueOps(
-			a as Exclude<Access, { k: "bits" | "nested" | "flex" }>,
-			`${where} element`,
-			checked,
-		));
-		element = load;
+		const value = valueOps(a as Exclude<Access, { k: "bits" | "nested" | "flex" }>, checked).load;
+		load = value;
+		element = (view, q) => value(view.$heap, q);
 	}
 	const accessors: Accessors = {
 		View: baseClass(type, variant, children, () => accessors),
@@ -187,34 +179,30 @@ export function closureArray(type: ArrayTypeLike, variant: Variant, resolve: Res
 			for (let i = 0; i < n; i++) out.push(load(h, p + i * stride));
 			return out;
 		},
-		write(h, p, v) {
-			if (typeof v !== "object" || v === null || (v as ArrayLike<unknown>).length !== n) {
-				rejectAggregate(where, `an array of ${n}`, v);
-			}
-			const values = v as ArrayLike<unknown>;
-			for (let i = 0; i < n; i++) store(h, p + i * stride, values[i]);
-		},
+		write: writeWith(arrayNode(type, guarantee, checked)),
 	};
+	const nested = a.k === "nested";
 	Object.defineProperties(accessors.View.prototype, {
 		length: { get: () => n },
 		get: {
 			value(this: Base, i: number) {
-				checkIndex(this.$heap, this.$ptr, i);
-				return element(this.$heap, this.$ptr + i * stride);
+				checkIndex(this, i);
+				return element(this, this.$ptr + i * stride, i);
 			},
 		},
 		set: {
 			value(this: Base, i: number, v: unknown) {
-				checkIndex(this.$heap, this.$ptr, i);
-				store(this.$heap, this.$ptr + i * stride, v);
+				checkIndex(this, i);
+				writeChecked(node, this.$heap, this.$ptr + i * stride, v, this, i);
 			},
 		},
 		cursor: {
 			value(this: Base, i: number) {
-				if (a.k !== "nested") rt.rejectCursor(where);
-				checkIndex(this.$heap, this.$ptr, i);
+				if (!nested) rt.rejectCursor(path(this, ""));
+				checkIndex(this, i);
 				const c = this.$c[0] as ViewObject;
 				c.$ptr = this.$ptr + i * stride;
+				c.$key = i;
 				return c;
 			},
 		},

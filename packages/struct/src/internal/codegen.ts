@@ -3,16 +3,8 @@
  * and check inlined as constants, so that each getter is a single typed-array access and each access
  * site in user code sees one class (monomorphic).
  */
-import {
-	addr,
-	bitsLoad,
-	bitsStore,
-	scalarCheck,
-	scalarLoad,
-	scalarStore,
-	str,
-	utf8Store,
-} from "./emit-js.ts";
+import { addr, bitsLoad, scalarLoad, str } from "./emit-js.ts";
+import { WriteEmitter } from "./emit-write.ts";
 import {
 	type Access,
 	type AggregateLike,
@@ -54,99 +46,66 @@ function atMethod(type: AggregateLike, variant: Variant): string {
 	);
 }
 
-function commonMethods(type: AggregateLike, variant: Variant): string {
+/** The constructor and the members every view class has. */
+function commonMethods(type: AggregateLike, variant: Variant, init: string): string {
 	return (
+		`constructor(h, up, key) { this.$heap = h; this.$ptr = 0; this.$up = up; this.$key = key; ${init} }\n` +
 		`${atMethod(type, variant)}\n` +
 		`$next() { return this.$at(this.$ptr + ${type.size}); }\n` +
 		"$read() { return read(this.$heap, this.$ptr); }\n" +
-		"$write(v) { write(this.$heap, this.$ptr, v); }\n"
+		"$write(v) { write(this.$heap, this.$ptr, v, this); }\n"
 	);
 }
 
-/** Code of one value access: a load expression and a store statement for the value at `at`. */
-function valueCode(
-	access: Exclude<Access, { k: "bits" | "nested" | "flex" }>,
-	where: string,
-	checked: boolean,
-): { load: (h: string, at: string) => string; store: (h: string, at: string, v: string) => string } {
-	if (access.k === "utf8") {
-		const n = access.maxBytes;
-		return {
-			load: (h, at) => `decodeUtf8(${h}.u8, ${at}, ${n})`,
-			store: (h, at, v) => utf8Store(n, h, at, v, where),
-		};
-	}
-	return {
-		load: (h, at) => scalarLoad(access, h, at),
-		store: (h, at, v) => `${scalarCheck(access.info, v, where, checked)}${scalarStore(access, h, at, v)}`,
-	};
+/** The load expression of a scalar or string at the address expression `at`. */
+function valueLoad(access: Extract<Access, { k: "scalar" | "utf8" }>, h: string, at: string): string {
+	return access.k === "utf8" ? `decodeUtf8(${h}.u8, ${at}, ${access.maxBytes})` : scalarLoad(access, h, at);
 }
 
 export function generateRecord(type: RecordLike, variant: Variant, resolve: Resolve): Accessors {
 	const { checked } = variant;
-	const members = recordMembers(type, variant.aligned ? type.align : 1);
+	const guarantee = variant.aligned ? type.align : 1;
+	const members = recordMembers(type, guarantee);
 	const deps = new Deps(type);
+	const emitter = new WriteEmitter(checked, deps);
 	const init: string[] = [];
 	const accessors: string[] = [];
 	const reads: string[] = [];
-	const writes: string[] = [];
-	const union = type.kind === "union";
 	for (const m of members) {
 		const a = m.access;
 		const name = m.name;
-		let write: string;
-		if (a.k === "flex") {
-			const C = deps.add("C", resolve(a.type, a.aligned).View);
-			init.push(`this.$${C} = new ${C}(h);`);
-			accessors.push(
-				`get ${name}() { const c = this.$${C}; c.$ptr = ${addr("this.$ptr", a.off)}; return c; }`,
-			);
-			continue; // no length: read and write leave it out
-		}
-		if (a.k === "nested") {
+		if (a.k === "flex" || a.k === "nested") {
 			const child = resolve(a.type, a.aligned);
 			const C = deps.add("C", child.View);
-			const R = deps.add("R", child.read);
-			const W = deps.add("W", child.write);
-			init.push(`this.$${C} = new ${C}(h);`);
+			init.push(`this.$${C} = new ${C}(h, this, ${str(name)});`);
 			accessors.push(
 				`get ${name}() { const c = this.$${C}; c.$ptr = ${addr("this.$ptr", a.off)}; return c; }`,
 			);
-			reads.push(`${name}: ${R}(h, ${addr("p", a.off)})`);
-			write = `${W}(h, ${addr("p", a.off)}, x);`;
-		} else if (a.k === "bits") {
+			// A flexible array member has no length: read and write leave it out.
+			if (a.k === "nested") reads.push(`${name}: ${deps.add("R", child.read)}(h, ${addr("p", a.off)})`);
+			continue;
+		}
+		const setter = emitter.access(a, "v", { base: "p", off: 0 }, [{ text: `.${name}` }], "this");
+		accessors.push(`set ${name}(v) { const h = this.$heap, p = this.$ptr; ${setter.check} ${setter.store} }`);
+		if (a.k === "bits") {
 			accessors.push(
 				`get ${name}() { const h = this.$heap, p = this.$ptr; return ${bitsLoad(a, "h", "p")}; }`,
 			);
-			accessors.push(
-				`set ${name}(v) { const h = this.$heap, p = this.$ptr; ${bitsStore(a, "h", "p", "v", m.where, checked)} }`,
-			);
 			reads.push(`${name}: ${bitsLoad(a, "h", "p")}`);
-			write = bitsStore(a, "h", "p", "x", m.where, checked);
 		} else {
-			const code = valueCode(a, m.where, checked);
-			accessors.push(`get ${name}() { return ${code.load("this.$heap", addr("this.$ptr", a.off))}; }`);
-			accessors.push(
-				`set ${name}(v) { const h = this.$heap; ${code.store("h", addr("this.$ptr", a.off), "v")} }`,
-			);
-			reads.push(`${name}: ${code.load("h", addr("p", a.off))}`);
-			write = code.store("h", addr("p", a.off), "x");
+			accessors.push(`get ${name}() { return ${valueLoad(a, "this.$heap", addr("this.$ptr", a.off))}; }`);
+			reads.push(`${name}: ${valueLoad(a, "h", addr("p", a.off))}`);
 		}
-		writes.push(
-			union
-				? `{ const x = v.${name}; if (x !== undefined) { ${write} } }`
-				: `{ const x = v.${name}; ${write} }`,
-		);
 	}
+	const write = emitter.record(type, guarantee, "v", { base: "p", off: 0 }, [], "at");
 	const body = `
 function read(h, p) { return { ${reads.join(", ")} }; }
-function write(h, p, v) {
-	if (typeof v !== "object" || v === null) rt.rejectAggregate(${str(type.name)}, "an object", v);
-	${writes.join("\n\t")}
+function write(h, p, v, at) {
+	${write.check}
+	${write.store}
 }
 class ${type.name}View {
-	constructor(h) { this.$heap = h; this.$ptr = 0; ${init.join(" ")} }
-	${commonMethods(type, variant)}
+	${commonMethods(type, variant, init.join(" "))}
 	${accessors.join("\n\t")}
 }
 Object.defineProperty(${type.name}View.prototype, "$type", { value: T });
@@ -158,55 +117,53 @@ export function generateArray(type: ArrayTypeLike, variant: Variant, resolve: Re
 	const { checked } = variant;
 	const n = type.length;
 	const stride = type.element.size;
-	const where = `${type.name}`;
-	const a = accessOf(type.element, 0, alignmentAt(variant.aligned ? type.align : 1, stride));
+	const guarantee = variant.aligned ? type.align : 1;
+	const a = accessOf(type.element, 0, alignmentAt(guarantee, stride));
 	const deps = new Deps(type);
 	const unbounded = type.unbounded === true;
 	// A flexible array member has no length: its indices can only be checked against the heap's end.
 	const bound = unbounded ? `q + ${stride} > this.$heap.u8.length` : `i >= ${n}`;
 	const index = checked
-		? `if ((i >>> 0) !== i || ${bound}) rt.rejectIndex(${str(where)}, i, ${unbounded ? "Infinity" : n});`
+		? `if ((i >>> 0) !== i || ${bound}) rt.rejectIndex(rt.path(this, ""), i, ${unbounded ? "Infinity" : n});`
 		: "";
 	const q = (p: string): string => `const q = ${p} + i * ${stride};`;
+	const emitter = new WriteEmitter(checked, deps);
+	const element = emitter.access(
+		a,
+		"v",
+		{ base: "q", off: 0 },
+		[{ text: "[" }, { index: "i" }, { text: "]" }],
+		"this",
+	);
+	const set = `const h = this.$heap; ${element.check} ${element.store}`;
 	let init = "";
 	let get: string;
-	let set: string;
 	let cursor: string;
 	let load: string;
-	let store: string;
 	if (a.k === "nested") {
 		const child = resolve(a.type, a.aligned);
 		const C = deps.add("C", child.View);
 		const R = deps.add("R", child.read);
-		const W = deps.add("W", child.write);
-		init = `this.$c = new ${C}(h);`;
-		get = `const c = new ${C}(this.$heap); c.$ptr = q; return c;`;
-		set = `${W}(this.$heap, q, v);`;
-		cursor = `${q("this.$ptr")} ${index} const c = this.$c; c.$ptr = q; return c;`;
+		init = `this.$c = new ${C}(h, this, 0);`;
+		get = `const c = new ${C}(this.$heap, this, i); c.$ptr = q; return c;`;
+		cursor = `${q("this.$ptr")} ${index} const c = this.$c; c.$ptr = q; c.$key = i; return c;`;
 		load = `${R}(h, q)`;
-		store = `${W}(h, q, x);`;
 	} else {
-		const code = valueCode(
-			a as Exclude<Access, { k: "bits" | "nested" | "flex" }>,
-			`${where} element`,
-			checked,
-		);
-		get = `return ${code.load("this.$heap", "q")};`;
-		set = `const h = this.$heap; ${code.store("h", "q", "v")}`;
-		cursor = `rt.rejectCursor(${str(where)});`;
-		load = code.load("h", "q");
-		store = code.store("h", "q", "x");
+		const value = a as Extract<Access, { k: "scalar" | "utf8" }>;
+		get = `return ${valueLoad(value, "this.$heap", "q")};`;
+		cursor = `rt.rejectCursor(rt.path(this, ""));`;
+		load = valueLoad(value, "h", "q");
 	}
+	const write = emitter.array(type, guarantee, "v", { base: "p", off: 0 }, [], "at");
 	const body = `
 function read(h, p) { const a = []; for (let i = 0; i < ${n}; i++) { ${q("p")} a.push(${load}); } return a; }
-function write(h, p, v) {
-	if (typeof v !== "object" || v === null || v.length !== ${n}) rt.rejectAggregate(${str(where)}, "an array of ${n}", v);
-	for (let i = 0; i < ${n}; i++) { const x = v[i]; ${q("p")} ${store} }
+function write(h, p, v, at) {
+	${write.check}
+	${write.store}
 }
 class ArrayView {
-	constructor(h) { this.$heap = h; this.$ptr = 0; ${init} }
+	${commonMethods(type, variant, init)}
 	get length() { return ${n}; }
-	${commonMethods(type, variant)}
 	get(i) { ${q("this.$ptr")} ${index} ${get} }
 	set(i, v) { ${q("this.$ptr")} ${index} ${set} }
 	cursor(i) { ${cursor} }

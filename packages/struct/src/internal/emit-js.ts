@@ -60,17 +60,15 @@ export function scalarReject(info: ScalarInfo, v: string, checked: boolean): str
 	}
 }
 
-export function scalarCheck(info: ScalarInfo, v: string, where: string, checked: boolean): string {
-	const cond = scalarReject(info, v, checked);
-	return cond === "" ? "" : `if (${cond}) rt.rejectScalar(${str(where)}, rt.info.${info.name}, ${v});`;
+/** The condition under which `v` is not a string of at most `maxBytes` bytes of UTF-8 without NUL. */
+export function utf8Reject(maxBytes: number, v: string): string {
+	// utf8Length gives -1 for a NUL, which `>>> 0` makes larger than any field.
+	return `typeof ${v} !== "string" || utf8Length(${v}) >>> 0 > ${maxBytes}`;
 }
 
-export function utf8Store(maxBytes: number, h: string, at: string, v: string, where: string): string {
-	return (
-		`if (typeof ${v} !== "string") rt.rejectString(${str(where)}, ${maxBytes}, ${v}, 0);` +
-		`{ const n = utf8Length(${v}); if (n < 0 || n > ${maxBytes}) rt.rejectString(${str(where)}, ${maxBytes}, ${v}, n); }` +
-		`encodeUtf8(${h}.u8, ${at}, ${maxBytes}, ${v});`
-	);
+/** Writes a string already checked with {@link utf8Reject}. */
+export function utf8Store(maxBytes: number, h: string, at: string, v: string): string {
+	return `encodeUtf8(${h}.u8, ${at}, ${maxBytes}, ${v});`;
 }
 
 const CONTAINER_SHIFT = { 1: 0, 2: 1, 4: 2 } as const;
@@ -125,25 +123,34 @@ export function bitsLoad(a: Bits, h: string, p: string): string {
 	return width === 32 ? `(${lo} | 0)` : `((${lo} << ${32 - width}) >> ${32 - width})`;
 }
 
-export function bitsStore(a: Bits, h: string, p: string, v: string, where: string, checked: boolean): string {
+/** The condition under which `v` is refused for a bit-field (its range is checked even unchecked), or "". */
+export function bitsReject(a: Bits, v: string, checked: boolean): string {
 	const { info, width } = a;
-	const reject = `rt.rejectBits(${str(where)}, ${str(info.value)}, ${width}, ${info.signed}, ${v});`;
-	if (info.value === "boolean") {
-		return `${checked ? `if (typeof ${v} !== "boolean") ${reject}` : ""}${partStore(a.lo, h, p, `(${v} ? 1 : 0)`)}`;
-	}
+	if (info.value === "boolean") return checked ? `typeof ${v} !== "boolean"` : "";
 	if (info.value === "bigint") {
 		const min = info.signed ? -(2n ** BigInt(width - 1)) : 0n;
 		const max = info.signed ? 2n ** BigInt(width - 1) - 1n : 2n ** BigInt(width) - 1n;
-		let s = `if (typeof ${v} !== "bigint" || ${v} < ${min}n || ${v} > ${max}n) ${reject}`;
-		s += `{ const u = BigInt.asUintN(${width}, ${v});`;
-		s += partStore(a.lo, h, p, width <= 32 ? "Number(u)" : "Number(u & 4294967295n)");
-		if (a.hi !== undefined) s += `{ const hi = Number(u >> 32n); ${partStore(a.hi, h, p, "hi")} }`;
-		return `${s}}`;
+		return `typeof ${v} !== "bigint" || ${v} < ${min}n || ${v} > ${max}n`;
 	}
 	const min = info.signed ? -(2 ** (width - 1)) : 0;
 	const max = info.signed ? 2 ** (width - 1) - 1 : 2 ** width - 1;
 	const range = `!(${v} >= ${min} && ${v} <= ${max})`;
-	const cond = checked ? `typeof ${v} !== "number" || ${range} || Math.floor(${v}) !== ${v}` : range;
+	// Unchecked, a bigint in range would pass the comparison and then throw in the middle of a write.
+	return checked
+		? `typeof ${v} !== "number" || ${range} || Math.floor(${v}) !== ${v}`
+		: `${range} || typeof ${v} === "bigint"`;
+}
+
+/** Writes a bit-field value already checked with {@link bitsReject} into the record at `p`. */
+export function bitsStore(a: Bits, h: string, p: string, v: string): string {
+	const { info, width } = a;
+	if (info.value === "boolean") return partStore(a.lo, h, p, `(${v} ? 1 : 0)`);
+	if (info.value === "bigint") {
+		let s = `{ const u = BigInt.asUintN(${width}, ${v});`;
+		s += partStore(a.lo, h, p, width <= 32 ? "Number(u)" : "Number(u & 4294967295n)");
+		if (a.hi !== undefined) s += `{ const hi = Number(u >> 32n); ${partStore(a.hi, h, p, "hi")} }`;
+		return `${s}}`;
+	}
 	const u = width === 32 ? `(${v} >>> 0)` : `(${v} & ${2 ** width - 1})`;
-	return `if (${cond}) ${reject}${partStore(a.lo, h, p, u)}`;
+	return partStore(a.lo, h, p, u);
 }

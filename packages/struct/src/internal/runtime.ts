@@ -1,6 +1,8 @@
 /** What generated and closure accessors share at run time, and the shape of what they produce. */
 import type { HeapViews } from "../api.ts";
 import {
+	path,
+	type Root,
 	rejectAggregate,
 	rejectBits,
 	rejectIndex,
@@ -13,6 +15,7 @@ import { decodeUtf8, encodeUtf8, utf8Length } from "./utf8-codec.ts";
 
 /** The cold paths and tables, passed to generated code as `rt`. */
 export interface Runtime {
+	readonly path: typeof path;
 	readonly rejectAggregate: typeof rejectAggregate;
 	readonly rejectBits: typeof rejectBits;
 	readonly rejectIndex: typeof rejectIndex;
@@ -24,6 +27,7 @@ export interface Runtime {
 }
 
 export const rt: Runtime = {
+	path,
 	rejectAggregate,
 	rejectBits,
 	rejectIndex,
@@ -49,17 +53,29 @@ export const helpers: {
 export interface ViewObject {
 	$heap: HeapViews;
 	$ptr: number;
+	/** The view this one is nested in (a field's view, an element's view), for error paths. */
+	$up: ViewObject | undefined;
+	/** Its field name or element index in `$up`. */
+	$key: string | number | undefined;
+	readonly $type: { readonly name: string };
 	$at(ptr: number): ViewObject;
 }
 
-/** A class of views, one per type, alignment variant and checked mode. */
-export type ViewClass = new (heap: HeapViews) => ViewObject;
+/**
+ * A class of views, one per type, alignment variant and checked mode. A nested view is made with the
+ * view it is nested in and its key there; an outermost one with the heap only.
+ */
+export type ViewClass = new (heap: HeapViews, up?: ViewObject, key?: string | number) => ViewObject;
 
 /** The accessors of one aggregate type in one variant. */
 export interface Accessors {
 	readonly View: ViewClass;
 	readonly read: (heap: HeapViews, ptr: number) => unknown;
-	readonly write: (heap: HeapViews, ptr: number, value: unknown) => void;
+	/**
+	 * Validates all of `value`, then writes it: a refused value changes no byte. Errors name the path
+	 * from `at`: the view written through, or the name of the type written.
+	 */
+	readonly write: (heap: HeapViews, ptr: number, value: unknown, at: Root) => void;
 }
 
 /** Which accessors: for addresses aligned to the type's alignment or not, checked or not. */

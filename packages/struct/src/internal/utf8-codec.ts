@@ -27,23 +27,28 @@ export function utf8Length(s: string): number {
 
 /**
  * Writes `s` (already measured with {@link utf8Length} to fit) at `at` and zero-fills the rest of the
- * `maxBytes` field.
+ * `maxBytes` field. It never writes past the field: should `s` not fit after all (a getter that gave a
+ * different string when it was measured), it stops before the first character that does not.
  */
 export function encodeUtf8(u8: Uint8Array, at: number, maxBytes: number, s: string): void {
 	let j = at;
+	const end = at + maxBytes;
 	const length = s.length;
 	for (let i = 0; i < length; i++) {
 		let c = s.charCodeAt(i);
 		if (c < 0x80) {
+			if (j >= end) break;
 			u8[j++] = c;
 			continue;
 		}
 		if (c < 0x800) {
+			if (j + 2 > end) break;
 			u8[j++] = 0xc0 | (c >> 6);
 			u8[j++] = 0x80 | (c & 0x3f);
 			continue;
 		}
 		if ((c & 0xfc00) === 0xd800 && i + 1 < length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+			if (j + 4 > end) break;
 			c = 0x10000 + ((c & 0x3ff) << 10) + (s.charCodeAt(++i) & 0x3ff);
 			u8[j++] = 0xf0 | (c >> 18);
 			u8[j++] = 0x80 | ((c >> 12) & 0x3f);
@@ -51,12 +56,13 @@ export function encodeUtf8(u8: Uint8Array, at: number, maxBytes: number, s: stri
 			u8[j++] = 0x80 | (c & 0x3f);
 			continue;
 		}
+		if (j + 3 > end) break;
 		if ((c & 0xf800) === 0xd800) c = 0xfffd; // a lone surrogate
 		u8[j++] = 0xe0 | (c >> 12);
 		u8[j++] = 0x80 | ((c >> 6) & 0x3f);
 		u8[j++] = 0x80 | (c & 0x3f);
 	}
-	u8.fill(0, j, at + maxBytes);
+	u8.fill(0, j, end);
 }
 
 let decoder: TextDecoder | undefined;
