@@ -5,15 +5,23 @@ import type { Allocator } from "@offheap/core";
  * heap with the node's 3-bit generation in its low bits (`handle & ~7` is the address). Removing a
  * node advances its generation, so an old handle is refused even once the memory holds a newer node.
  * `0` is no node: what {@link ListState.first}, {@link ListState.next} and their mirrors return at the ends.
+ * A node's address is never the start of a heap block (it is 8 bytes into its node's block), so
+ * `heap.free(node)` is refused with `InvalidPointerError` instead of freeing a node the list still links.
  *
  * @example
  * ```ts
  * import { Heap } from "@offheap/core";
  * import { f64 } from "@offheap/struct";
  * import { List, type ListNode } from "@offheap/list";
- * const list = new List(new Heap(), f64);
+ * const heap = new Heap();
+ * const list = new List(heap, f64);
  * const node: ListNode = list.pushBack(1.5);
  * console.log(typeof node, list.get(node)); // number 1.5
+ * try {
+ *   heap.free(node);
+ * } catch (error) {
+ *   console.log((error as Error).name, list.length); // InvalidPointerError 1
+ * }
  * ```
  */
 export type ListNode = number;

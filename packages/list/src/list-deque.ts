@@ -17,7 +17,7 @@ import { ListPayloads } from "./list-payloads.ts";
 // `this.hdr & 0x3fffffff` changes nothing (a u32 index of a heap below 2^31 bytes) but tells V8 that
 // `hdr + k` cannot overflow, which spares a check at every header word (about 10% of a push/pop pair).
 const { ADDRESS_MASK, GEN_MASK, N_NEXT, N_OWNER, N_PREV, W_CELL, W_FIRST, W_LAST } = layout;
-const { W_LENGTH, W_NODES, W_SERIAL, W_SPARE } = layout;
+const { NODE_OFFSET, W_LENGTH, W_NODES, W_SERIAL, W_SPARE } = layout;
 
 /** A typed array as the hot paths index it. */
 type Indexed = { [index: number]: unknown };
@@ -83,13 +83,13 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 		)
 			return this.insertSlow("pushBack", value, 0, 0); // 0: at the back
 		const w = (node & -8) >>> 2;
-		u32[hdr + 8] = u32[w + 1] as number;
+		u32[hdr + 8] = u32[w - 1] as number;
 		(this.heap[this.heapView] as Indexed)[((node & -8) + this.offset) >>> this.shift] = value;
-		u32[w + 2] = (u32[hdr + 4] as number) | (node & 7); // owner word: the list's cell and the generation
-		u32[w] = last;
-		u32[w + 1] = 0;
+		u32[w] = (u32[hdr + 4] as number) | (node & 7); // owner word: the list's cell and the generation
+		u32[w - 2] = last;
+		u32[w - 1] = 0;
 		if (last === 0) u32[hdr + 1] = node;
-		else u32[((last & -8) >>> 2) + 1] = node;
+		else u32[((last & -8) >>> 2) - 1] = node;
 		u32[hdr + 2] = node;
 		u32[hdr + 3] = (u32[hdr + 3] as number) + 1;
 		return node;
@@ -130,13 +130,13 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 		)
 			return this.insertSlow("pushFront", value, 1, 0); // 1: at the front
 		const w = (node & -8) >>> 2;
-		u32[hdr + 8] = u32[w + 1] as number;
+		u32[hdr + 8] = u32[w - 1] as number;
 		(this.heap[this.heapView] as Indexed)[((node & -8) + this.offset) >>> this.shift] = value;
-		u32[w + 2] = (u32[hdr + 4] as number) | (node & 7); // owner word: the list's cell and the generation
-		u32[w] = 0;
-		u32[w + 1] = first;
+		u32[w] = (u32[hdr + 4] as number) | (node & 7); // owner word: the list's cell and the generation
+		u32[w - 2] = 0;
+		u32[w - 1] = first;
 		if (first === 0) u32[hdr + 2] = node;
-		else u32[(first & -8) >>> 2] = node;
+		else u32[((first & -8) >>> 2) - 2] = node;
 		u32[hdr + 1] = node;
 		u32[hdr + 3] = (u32[hdr + 3] as number) + 1;
 		return node;
@@ -163,10 +163,10 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 		if (node === 0 || hdr === 0) return hdr === 0 ? rejectFreed("popFront") : undefined;
 		const w = (node & -8) >>> 2;
 		const value = this.load((node & -8) + this.offset) as Infer<T>;
-		const next = u32[w + 1] as number;
+		const next = u32[w - 1] as number;
 		u32[hdr + 1] = next;
 		if (next === 0) u32[hdr + 2] = 0;
-		else u32[(next & -8) >>> 2] = 0;
+		else u32[((next & -8) >>> 2) - 2] = 0;
 		u32[hdr + 3] = (u32[hdr + 3] as number) - 1;
 		this.retire(node);
 		return value;
@@ -192,10 +192,10 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 		if (node === 0 || hdr === 0) return hdr === 0 ? rejectFreed("popBack") : undefined;
 		const w = (node & -8) >>> 2;
 		const value = this.load((node & -8) + this.offset) as Infer<T>;
-		const prev = u32[w] as number;
+		const prev = u32[w - 2] as number;
 		u32[hdr + 2] = prev;
 		if (prev === 0) u32[hdr + 1] = 0;
-		else u32[((prev & -8) >>> 2) + 1] = 0;
+		else u32[((prev & -8) >>> 2) - 1] = 0;
 		u32[hdr + 3] = (u32[hdr + 3] as number) - 1;
 		this.retire(node);
 		return value;
@@ -280,7 +280,7 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 			const serial = u32[hdr + W_SERIAL] as number;
 			u32[hdr + W_SERIAL] = (serial + 1) >>> 0;
 			u32[hdr + W_NODES] = (u32[hdr + W_NODES] as number) + 1;
-			node = block | (serial & GEN_MASK);
+			node = (block + NODE_OFFSET) | (serial & GEN_MASK); // never the block's start: see layout.ts
 		}
 		const at = (node & ADDRESS_MASK) + this.offset;
 		if (prepared === undefined) this.heap.u8.fill(0, at, at + this.type.size);
@@ -302,12 +302,12 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 	private unlink(u32: Uint32Array, node: number): void {
 		const hdr = this.hdr & 0x3fffffff;
 		const w = (node & -8) >>> 2;
-		const prev = u32[w] as number;
-		const next = u32[w + 1] as number;
+		const prev = u32[w - 2] as number;
+		const next = u32[w - 1] as number;
 		if (prev === 0) u32[hdr + 1] = next;
-		else u32[((prev & -8) >>> 2) + 1] = next;
+		else u32[((prev & -8) >>> 2) - 1] = next;
 		if (next === 0) u32[hdr + 2] = prev;
-		else u32[(next & -8) >>> 2] = prev;
+		else u32[((next & -8) >>> 2) - 2] = prev;
 		u32[hdr + 3] = (u32[hdr + 3] as number) - 1;
 	}
 
@@ -319,7 +319,7 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 		const hdr = this.hdr & 0x3fffffff;
 		const u32 = this.heap.u32;
 		const w = (node & -8) >>> 2;
-		const tag = u32[w + 2] as number;
+		const tag = u32[w] as number;
 		// A tag that is not the root cell (in its high bits) takes the slow path, and so does a node beyond
 		// a spare limit (0x7fffffff, the default, is none): held nodes (word 9) less the length count the
 		// spares and this node (`| 0`: both are below 2^31, so V8 subtracts without checks).
@@ -331,8 +331,8 @@ export class ListDeque<T extends Type = Type> extends ListPayloads<T> {
 			retireSlow(this, node, tag);
 			return;
 		}
-		u32[w + 2] = 1; // SPARE_TAG
-		u32[w + 1] = u32[hdr + 8] as number;
+		u32[w] = 1; // SPARE_TAG
+		u32[w - 1] = u32[hdr + 8] as number;
 		u32[hdr + 8] = (node & -8) | ((node + 1) & 7); // the next generation: every handle to it is stale
 	}
 }

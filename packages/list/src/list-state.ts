@@ -74,7 +74,7 @@ export class ListState<T extends Type = Type> {
 	declare readonly heapView: ElementViewName;
 	/** @internal */
 	declare readonly shift: number;
-	/** @internal Offset of the payload in a node. */
+	/** @internal Offset of the payload from a node's address (which is 8 bytes into its block). */
 	declare readonly offset: number;
 	/** @internal Alignment nodes are allocated with. */
 	declare readonly nodeAlign: number;
@@ -118,8 +118,8 @@ export class ListState<T extends Type = Type> {
 		this.kind = elementKind(type);
 		this.heapView = elementViewName(this.kind);
 		this.shift = elementShift(this.kind);
-		this.offset = layout.payloadOffset(type.align);
-		this.nodeBytes = this.offset + type.size;
+		this.offset = layout.payloadOffset(type.align) - layout.NODE_OFFSET;
+		this.nodeBytes = layout.payloadOffset(type.align) + type.size;
 		this.nodeAlign = Math.max(8, type.align);
 		const t = type as unknown as { view?: unknown; cursor?: unknown };
 		this.aggregate = typeof t.view === "function" && typeof t.cursor === "function";
@@ -141,7 +141,10 @@ export class ListState<T extends Type = Type> {
 		this.spareLimit = this.verify ? 0 : (this.heap.u32[this.hdr + W_SPARE_LIMIT] as number);
 	}
 
-	/** Address of the header in the heap: what {@link List.open} takes. 0 once freed. */
+	/**
+	 * Address of the header in the heap: what {@link List.open} takes. 0 once freed. Not the start of
+	 * a heap block (it is 8 bytes into the header's block), so `heap.free` of it is refused.
+	 */
 	get address(): Ptr {
 		return this.hdr * 4;
 	}
@@ -243,7 +246,7 @@ export class ListState<T extends Type = Type> {
 		const u32 = this.heap.u32;
 		// Literal word numbers, as in list.ts: node word 2 is the owner word, header word 4 the cell.
 		if (
-			u32[((node & -8) >>> 2) + 2] !== ((u32[hdr + 4] as number) | (node & 7)) ||
+			u32[(node & -8) >>> 2] !== ((u32[hdr + 4] as number) | (node & 7)) ||
 			hdr === 0 ||
 			node >>> 0 !== node
 		)
@@ -262,7 +265,7 @@ export class ListState<T extends Type = Type> {
 		const hdr = this.hdr & 0x3fffffff;
 		const u32 = this.heap.u32;
 		if (
-			u32[((node & -8) >>> 2) + 2] !== ((u32[hdr + 4] as number) | (node & 7)) ||
+			u32[(node & -8) >>> 2] !== ((u32[hdr + 4] as number) | (node & 7)) ||
 			hdr === 0 ||
 			node >>> 0 !== node
 		)
@@ -279,7 +282,7 @@ export class ListState<T extends Type = Type> {
 	/** On a checked heap, a node whose owner word names this list must also be a live block. */
 	private confirm(operation: string, node: ListNode): void {
 		try {
-			this.nodeAllocator.usableSize(node & ADDRESS_MASK);
+			this.nodeAllocator.usableSize((node & ADDRESS_MASK) - 8); // NODE_OFFSET
 		} catch {
 			this.adopt(operation, node, false); // throws the error that fits, with the allocator's report
 		}

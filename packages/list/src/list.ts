@@ -51,7 +51,7 @@ const { C_LIST, W_CELL, W_MAGIC } = layout;
  */
 export class List<T extends Type = Type> extends ListDeque<T> implements Disposable {
 	/**
-	 * Creates an empty list: a 56-byte header and a 20-byte owner cell from `allocator`.
+	 * Creates an empty list: a 64-byte block for its header and a 20-byte owner cell from `allocator`.
 	 * @param allocator - a `Heap`, an arena, or any `Allocator`.
 	 * @param type - the payload type: a scalar, `ptr`, struct, union, array or utf8 type.
 	 * @param options - where nodes come from, checks; see {@link ListOptions}.
@@ -204,14 +204,14 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 		if (first === node) return;
 		// Unlink (the node has a predecessor: it is not first), then link in front; the length stays.
 		const w = (node & -8) >>> 2;
-		const prev = u32[w] as number;
-		const next = u32[w + 1] as number;
-		u32[((prev & -8) >>> 2) + 1] = next;
+		const prev = u32[w - 2] as number;
+		const next = u32[w - 1] as number;
+		u32[((prev & -8) >>> 2) - 1] = next;
 		if (next === 0) u32[hdr + 2] = prev;
-		else u32[(next & -8) >>> 2] = prev;
-		u32[w] = 0;
-		u32[w + 1] = first;
-		u32[(first & -8) >>> 2] = node;
+		else u32[((next & -8) >>> 2) - 2] = prev;
+		u32[w - 2] = 0;
+		u32[w - 1] = first;
+		u32[((first & -8) >>> 2) - 2] = node;
 		u32[hdr + 1] = node;
 	}
 
@@ -237,14 +237,14 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 		if (last === node) return;
 		// Unlink (the node has a successor: it is not last), then link at the back; the length stays.
 		const w = (node & -8) >>> 2;
-		const prev = u32[w] as number;
-		const next = u32[w + 1] as number;
-		u32[(next & -8) >>> 2] = prev;
+		const prev = u32[w - 2] as number;
+		const next = u32[w - 1] as number;
+		u32[((next & -8) >>> 2) - 2] = prev;
 		if (prev === 0) u32[hdr + 1] = next;
-		else u32[((prev & -8) >>> 2) + 1] = next;
-		u32[w] = last;
-		u32[w + 1] = 0;
-		u32[((last & -8) >>> 2) + 1] = node;
+		else u32[((prev & -8) >>> 2) - 1] = next;
+		u32[w - 2] = last;
+		u32[w - 1] = 0;
+		u32[((last & -8) >>> 2) - 1] = node;
 		u32[hdr + 2] = node;
 	}
 
@@ -333,7 +333,7 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 		this.hdr = 0;
 		u32[(cell >>> 2) + C_LIST] = 0;
 		release(this.allocator, cell, 1);
-		this.allocator.free(hdr * 4);
+		this.allocator.free(hdr * 4 - layout.HEADER_OFFSET);
 	}
 
 	/**

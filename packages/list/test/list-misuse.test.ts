@@ -37,6 +37,37 @@ describe.each([true, false])("List misuse (checked: %s)", (checked) => {
 		b.free();
 	});
 
+	it("hands out no pointer that starts a heap block: heap.free of a node, a payload or the header is refused", () => {
+		for (const heap of [new Heap(), new Heap({ checked: true })]) {
+			const Wide = struct("Wide", { a: f64 }, { align: 16 });
+			const lists = [
+				new List(heap, u8, { checked }),
+				new List(heap, u32, { checked }),
+				new List(heap, f64, { checked }),
+				new List(heap, Wide, { checked }),
+			] as List[];
+			for (const list of lists) {
+				const nodes = [list.pushBack(), list.pushFront(), list.pushBack()];
+				list.remove(nodes[1] as number); // a spare (or a freed block on the checked heap)
+				nodes[1] = list.pushBack();
+				for (const node of nodes) {
+					for (const pointer of [node, node & ~7, list.payload(node)]) {
+						const error = expectRefused(heap, InvalidPointerError, () => heap.free(pointer));
+						expect(error.message).toMatch(/^free\(0x[0-9a-f]+\): invalid pointer: /);
+					}
+				}
+				expectRefused(heap, InvalidPointerError, () => heap.free(list.address));
+				expectRefused(heap, InvalidPointerError, () => heap.usableSize(list.first));
+				expectRefused(heap, InvalidPointerError, () => heap.realloc(list.last & ~7, 64));
+				expect(list.length).toBe(3);
+				list.free();
+			}
+			if (heap.checked)
+				expect(heap.leaks()).toEqual([]); // freed blocks wait in the quarantine
+			else expect(heap.stats().liveBlocks).toBe(0);
+		}
+	});
+
 	it("refuses a node already removed with DoubleFreeError while its block is free", () => {
 		const heap = new Heap();
 		const list = new List(heap, f64, { checked });

@@ -11,6 +11,7 @@ import {
 	CELL_BYTES,
 	CELL_MAGIC,
 	HEADER_BYTES,
+	HEADER_OFFSET,
 	MAGIC,
 	SPARE_ALL,
 	typeHash,
@@ -69,14 +70,17 @@ export function checkSpare(spare: unknown): number {
 
 /** Allocates a header and its owner cell; throws OutOfMemoryError keeping nothing allocated. */
 export function createHeader(allocator: Allocator, type: Type, spare: number): number {
-	const address = allocator.malloc(HEADER_BYTES);
-	if (address === 0) throw outOfMemory("constructor", HEADER_BYTES, "the list header");
+	const block = allocator.malloc(HEADER_OFFSET + HEADER_BYTES);
+	if (block === 0) throw outOfMemory("constructor", HEADER_OFFSET + HEADER_BYTES, "the list header");
+	const address = block + HEADER_OFFSET; // never the block's start: see layout.ts
 	const cell = newCell(allocator, address);
 	if (cell === 0) {
-		allocator.free(address);
+		allocator.free(block);
 		throw outOfMemory("constructor", CELL_BYTES, "the list's owner cell");
 	}
 	const u32 = allocator.heap.u32;
+	u32[block >>> 2] = 0;
+	u32[(block >>> 2) + 1] = 0;
 	const hdr = address >>> 2;
 	u32[hdr + W_MAGIC] = MAGIC;
 	u32[hdr + W_FIRST] = 0;
@@ -147,7 +151,7 @@ export function openHeader(heap: Heap, address: number, type: Type): number {
 		u32[(cell >>> 2) + C_LIST] !== address
 	) {
 		problem = `owner cell ${hex(cell)} is not this list's root cell`;
-	} else if ((first & -8) + 12 > bytes || (last & -8) + 12 > bytes) {
+	} else if ((first & -8) + 4 > bytes || (last & -8) + 4 > bytes) {
 		problem = `first ${hex(first)} or last ${hex(last)} is not a node address`;
 	} else if ((u32[hdr + W_NODES] as number) < length) {
 		problem = `${u32[hdr + W_NODES]} nodes held, fewer than the length ${length}`;

@@ -1,19 +1,24 @@
 /**
  * The byte layout of a list inside the heap.
  *
- * Header (56 bytes, u32 words after `address`): first and last node, length, the list's owner cell,
- * the payload's size, alignment and type hash (checked by `open`), the stack of spare nodes (removed
- * nodes kept for reuse, linked through their `next` word), the number of nodes the list holds (its
- * nodes and its spares: the spares are that minus the length, so no operation counts them) and the
- * limit of spares.
+ * No address the list hands out is the start of an allocator block, so that `heap.free` of one is
+ * refused (`InvalidPointerError`) instead of silently freeing a block the list still uses: the header
+ * is {@link HEADER_OFFSET} bytes into its block, a node {@link NODE_OFFSET} bytes into its own.
+ *
+ * Header (56 bytes, u32 words after `address`, which is 8 bytes into a 64-byte block): first and
+ * last node, length, the list's owner cell, the payload's size, alignment and type hash (checked by
+ * `open`), the stack of spare nodes (removed nodes kept for reuse, linked through their `next` word),
+ * the number of nodes the list holds (its nodes and its spares: the spares are that minus the length,
+ * so no operation counts them) and the limit of spares.
  *
  * Node (one block per node): `prev`, `next` (node handles, 0 at the ends), `owner`, then the payload
- * at {@link payloadOffset}. A node's `owner` word is the address of an owner cell (8-aligned) with the
- * node's 3-bit generation in its low bits; a spare node's is {@link SPARE_TAG}. A
- * node handle is the node's address with the same generation in its low bits, so one compare of the
- * owner word with `cell | (handle & 7)` tells a live node of this list from a stale handle, even when
- * the node's memory now holds a newer node of the same list (unless it was reused a multiple of 8
- * times since).
+ * at {@link payloadOffset} from the block's start. The node's address is that of its `owner` word,
+ * 8 bytes into the block, so `prev` and `next` are the words before it (at no cost in memory: the node
+ * is as large as before). A node's `owner` word is the address of an owner cell (8-aligned) with the
+ * node's 3-bit generation in its low bits; a spare node's is {@link SPARE_TAG}. A node handle is the
+ * node's address with the same generation in its low bits, so one compare of the owner word with
+ * `cell | (handle & 7)` tells a live node of this list from a stale handle, even when the node's memory
+ * now holds a newer node of the same list (unless it was reused a multiple of 8 times since).
  *
  * Owner cell (20 bytes): `magic`, `forward` (0 for a root), `refs`, `rank`, `list` (a root's list
  * header). Every node names a cell, and the list a node belongs to is the one whose cell is the root
@@ -54,23 +59,27 @@ export const W_SERIAL = 11;
 export const W_INDIRECT = 12;
 export const W_RESERVED = 13;
 export const HEADER_BYTES = 56;
+/** Bytes from the start of the header's block to the header's address (see the top of this file). */
+export const HEADER_OFFSET = 8;
 /**
  * The default spare limit: no limit, so a list keeps every node it removes (as many as its peak length)
  * until `trim`, `clear` or `free`, and removal never hands nodes back to the heap one by one.
  */
 export const SPARE_ALL = 0x7fffffff;
 
-/** Node words. */
-export const N_PREV = 0;
-export const N_NEXT = 1;
-export const N_OWNER = 2;
+/** Node words, relative to the node's address (its `owner` word). */
+export const N_PREV = -2;
+export const N_NEXT = -1;
+export const N_OWNER = 0;
+/** Bytes from the start of a node's block to the node's address. */
+export const NODE_OFFSET = 8;
 /** The owner word of a spare node: no cell (a zeroed block is no spare), so every handle to it is refused. */
 export const SPARE_TAG = 1;
 /** The generation bits of a node handle and of a node's owner word. */
 export const GEN_MASK = 7;
 /** Clears the generation bits: a handle's node address. */
 export const ADDRESS_MASK = -8;
-/** Bytes of a node before the payload can start. */
+/** Bytes of a node's block before the payload can start. */
 export const NODE_LINKS = 12;
 
 /** "OWNR" in little-endian. */
@@ -84,7 +93,7 @@ export const CELL_BYTES = 20;
 /** Longest chain of forwarding cells a consistent heap can hold (union by rank: log2 of the cells). */
 export const MAX_CHAIN = 40;
 
-/** Offset of the payload in a node: after the links, aligned for the payload type. */
+/** Offset of the payload in a node's block: after the links, aligned for the payload type. */
 export function payloadOffset(align: number): number {
 	return Math.ceil(NODE_LINKS / align) * align;
 }

@@ -13,6 +13,7 @@ import {
 	N_NEXT,
 	N_OWNER,
 	N_PREV,
+	NODE_OFFSET,
 	SPARE_TAG,
 	W_CELL,
 	W_FIRST,
@@ -52,7 +53,7 @@ export function stow(list: ListState, node: number): void {
 	} else {
 		u32[w + N_OWNER] = 0;
 		u32[hdr + W_NODES] = (u32[hdr + W_NODES] as number) - 1;
-		list.nodeAllocator.free(node & ADDRESS_MASK);
+		list.nodeAllocator.free((node & ADDRESS_MASK) - NODE_OFFSET);
 	}
 }
 
@@ -79,7 +80,7 @@ export function freeSpares(list: ListState): void {
 	u32[hdr + W_NODES] = u32[hdr + W_LENGTH] as number;
 	while (node !== 0) {
 		const next = u32[word(node) + N_NEXT] as number;
-		list.nodeAllocator.free(node & ADDRESS_MASK);
+		list.nodeAllocator.free((node & ADDRESS_MASK) - NODE_OFFSET);
 		node = next;
 	}
 }
@@ -103,7 +104,7 @@ export function freeNodes(list: ListState): void {
 		const tag = (u32[w + N_OWNER] as number) & ADDRESS_MASK;
 		u32[w + N_OWNER] = 0;
 		if (tag !== cell) release(list.allocator, tag, 1); // a root does not count its nodes
-		nodes.free(node & ADDRESS_MASK);
+		nodes.free((node & ADDRESS_MASK) - NODE_OFFSET);
 		u32 = list.heap.u32;
 		node = next;
 	}

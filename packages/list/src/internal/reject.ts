@@ -4,7 +4,7 @@
  * @internal
  */
 import { type Allocator, DoubleFreeError, hex, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
-import { ADDRESS_MASK, C_LIST, GEN_MASK, N_OWNER, SPARE_TAG, W_INDIRECT } from "./layout.ts";
+import { ADDRESS_MASK, C_LIST, GEN_MASK, N_OWNER, NODE_OFFSET, SPARE_TAG, W_INDIRECT } from "./layout.ts";
 import { release, rootOf } from "./owners.ts";
 
 export function rejectFreed(operation: string): never {
@@ -55,10 +55,10 @@ export function adoptNode(
 		throw new InvalidPointerError(where, node as number, "not a node handle (a handle is a small integer)");
 	}
 	const address = node & ADDRESS_MASK;
-	if (address === 0 || address + list.nodeBytes > heap.u8.length)
+	if (address < NODE_OFFSET + 8 || address - NODE_OFFSET + list.nodeBytes > heap.u8.length)
 		throw new InvalidPointerError(where, node, "not the handle of a node inside the heap");
 	try {
-		list.nodeAllocator.usableSize(address);
+		list.nodeAllocator.usableSize(address - NODE_OFFSET);
 	} catch (error) {
 		const detail = (error as Error).message;
 		if (error instanceof DoubleFreeError)
