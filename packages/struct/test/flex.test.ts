@@ -1,4 +1,5 @@
 import { Heap } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import {
 	array,
@@ -100,6 +101,19 @@ describe.each(["codegen", "closures"])("flexible array views (%s)", (strategy) =
 		expect(c.$at(b).data).toBe(data); // the same object, positioned again when read
 		data.set(0, 9);
 		expect([heap.u16[(a + 4) >>> 1], heap.u16[(b + 4) >>> 1]]).toEqual([7, 9]);
+	});
+
+	it("names the flexible member and the element in errors, and changes no byte", () => {
+		const Point = struct("Point", { x: f32, y: f32 });
+		const Bag = struct("Bag", { count: u32, items: flex(Point) });
+		const heap = new Heap();
+		const bag = Bag.view(heap, heap.alloc(Bag.sizeWith(3), Bag.align));
+		const set = expectRefused(heap, TypeError, () => bag.items.set(2, { x: 1, y: "2" as never }));
+		expect(set.message).toBe('Bag.items[2].y: expected a number for f32, got "2" (string)');
+		const field = expectRefused(heap, TypeError, () => {
+			bag.items.get(1).x = "1" as never;
+		});
+		expect(field.message).toBe('Bag.items[1].x: expected a number for f32, got "1" (string)');
 	});
 
 	it("checks indices against the heap's end when checked, and not at all otherwise", () => {

@@ -311,6 +311,83 @@ describe.each(["codegen", "closures"])("struct views (%s)", (strategy) => {
 		expect(S.read(heap, p)).toEqual(good);
 	});
 
+	it("names the path from the outermost view in the errors of setters, nested writes and elements", () => {
+		const Inner = struct("Inner", { a: u8, name: utf8(4), flags: bits(u8, 3) });
+		const Item = struct("Item", { x: f32 });
+		const S = struct("S", {
+			inner: Inner,
+			items: array(Item, 4),
+			bytes: array(u8, 4),
+			grid: array(array(u8, 2), 2),
+		});
+		const heap = new Heap();
+		const p = heap.alloc(S.size, S.align);
+		const s = S.view(heap, p);
+		const c = S.cursor(heap).$at(p);
+		const cases: [typeof RangeError | typeof TypeError, () => unknown, string][] = [
+			[
+				RangeError,
+				() => {
+					s.inner.a = 300;
+				},
+				"S.inner.a: 300 is not an integer in [0, 255] (u8)",
+			],
+			[
+				RangeError,
+				() => {
+					c.inner.a = 300;
+				},
+				"S.inner.a: 300 is not an integer in [0, 255] (u8)",
+			],
+			[
+				RangeError,
+				() => s.inner.$write({ a: 1, name: "toolong", flags: 0 }),
+				'S.inner.name: "toolong" is 7 bytes of UTF-8, more than the 4 of utf8(4)',
+			],
+			[
+				RangeError,
+				() => {
+					s.inner.flags = 8;
+				},
+				"S.inner.flags: 8 does not fit a unsigned 3-bit bit-field [0, 7]",
+			],
+			[RangeError, () => s.bytes.set(3, 300), "S.bytes[3]: 300 is not an integer in [0, 255] (u8)"],
+			[
+				TypeError,
+				() => s.items.set(3, { x: "1" as never }),
+				'S.items[3].x: expected a number for f32, got "1" (string)',
+			],
+			[
+				TypeError,
+				() => {
+					s.items.get(3).x = "1" as never;
+				},
+				'S.items[3].x: expected a number for f32, got "1" (string)',
+			],
+			[
+				TypeError,
+				() => {
+					s.items.cursor(2).x = "1" as never;
+				},
+				'S.items[2].x: expected a number for f32, got "1" (string)',
+			],
+			[
+				TypeError,
+				() => s.items.cursor(1).$write({ x: null as never }),
+				"S.items[1].x: expected a number for f32, got null (object)",
+			],
+			[RangeError, () => s.grid.get(1).set(0, -1), "S.grid[1][0]: -1 is not an integer in [0, 255] (u8)"],
+			[RangeError, () => s.items.get(5), "S.items: index 5 is not an integer in [0, 4)"],
+			[
+				RangeError,
+				() => Inner.write(heap, p, { a: 300, name: "", flags: 0 }),
+				"Inner.a: 300 is not an integer in [0, 255] (u8)",
+			],
+		];
+		for (const [kind, misuse, message] of cases)
+			expect(expectRefused(heap, kind, misuse).message).toBe(message);
+	});
+
 	it("wraps integers like typed arrays when unchecked, but still refuses a number for i64", () => {
 		const S = struct("S", { n: u8, big: i64 });
 		const heap = new Heap();

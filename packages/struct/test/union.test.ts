@@ -64,6 +64,17 @@ describe.each(["codegen", "closures"])("unions (%s)", (strategy) => {
 		expect(U.read(heap, p).f).toBe(1);
 	});
 
+	it("names the path through a union in the errors of its members' setters", () => {
+		const Pair = struct("Pair", { lo: u8, hi: u8 });
+		const Outer = struct("Outer", { tag: u8, u: union("Both", { pair: Pair, all: u32 }) });
+		const heap = new Heap();
+		const o = Outer.view(heap, heap.alloc(Outer.size, Outer.align));
+		const error = expectRefused(heap, RangeError, () => {
+			o.u.pair.hi = -1;
+		});
+		expect(error.message).toBe("Outer.u.pair.hi: -1 is not an integer in [0, 255] (u8)");
+	});
+
 	it("rejects a value that is not an object", () => {
 		const U = union("U", { a: u8 });
 		const heap = new Heap();
