@@ -24,7 +24,7 @@ import {
 import * as layout from "./internal/layout.ts";
 import { outOfMemory, rejectCount, rejectFreed, rejectIndex, rejectNotAggregate } from "./internal/reject.ts";
 import { poisonElements, verifySpare } from "./internal/spare-poison.ts";
-import { grownCapacity, resize } from "./internal/storage.ts";
+import { grownCapacity, resize, verifyStorage } from "./internal/storage.ts";
 
 // Module-local copies of the constants: V8 reads these faster than imported bindings, which it must
 // check for initialization on every use. The hottest paths (vector-edits.ts) use literal numbers.
@@ -138,7 +138,10 @@ export class VectorState<T extends Type = Type> {
 		if (this.poisoned) this.poisonSpare(this.length, this.capacity);
 	}
 
-	/** Address of the header in the heap: what {@link Vector.open} takes. 0 once freed. */
+	/**
+	 * Address of the header in the heap: what {@link Vector.open} takes. 0 once freed. Not the start of
+	 * a heap block (it is 8 bytes into the header's block), so `heap.free` of it is refused.
+	 */
 	get address(): Ptr {
 		return this.hdr * 4;
 	}
@@ -163,7 +166,12 @@ export class VectorState<T extends Type = Type> {
 		return this.hdr === 0 ? 0 : (this.heap.u32[this.hdr + W_VERSION] as number);
 	}
 
-	/** Address of element 0 in the heap (0 while the capacity is 0); it changes with {@link VectorState.version}. */
+	/**
+	 * Address of element 0 in the heap (0 while the capacity is 0); it changes with
+	 * {@link VectorState.version}. Not the start of a heap block (two words that name the storage and its
+	 * vector come first, or the elements' alignment), so `heap.free` of it, or of any element's address,
+	 * is refused.
+	 */
 	get dataAddress(): Ptr {
 		return this.hdr === 0 ? 0 : (this.heap.u32[this.hdr + W_DATA] as number);
 	}
@@ -305,6 +313,7 @@ export class VectorState<T extends Type = Type> {
 	 * the spare capacity is verified first and poisoned after.
 	 */
 	resizeTo(operation: string, capacity: number): boolean {
+		verifyStorage(this.heap, this.hdr, operation);
 		if (this.poisoned) verifySpare(this, this.size, operation);
 		if (!resize(this.allocator, this.hdr, this.size, this.align, capacity)) return false;
 		if (this.poisoned) this.poisonSpare(this.heap.u32[this.hdr + W_LENGTH] as number, this.capacity);

@@ -6,9 +6,10 @@ import { OPEN, type OpenOptions } from "./internal/header.ts";
 import * as layout from "./internal/layout.ts";
 import { outOfMemory, rejectFreed, rejectNotScalar } from "./internal/reject.ts";
 import { verifySpare } from "./internal/spare-poison.ts";
+import { verifyStorage } from "./internal/storage.ts";
 import { VectorEdits } from "./vector-edits.ts";
 
-const { W_CAPACITY, W_DATA, W_LENGTH, W_MAGIC } = layout;
+const { HEADER_OFFSET, storageOffset, W_CAPACITY, W_DATA, W_LENGTH, W_MAGIC } = layout;
 
 /**
  * A growable array of elements of one `@offheap/struct` type, stored back to back in one block of an
@@ -24,7 +25,9 @@ const { W_CAPACITY, W_DATA, W_LENGTH, W_MAGIC } = layout;
  * storage version) lives in a 40-byte header in the heap, read on every call: the object is a thin view
  * that {@link Vector.open} recreates from `(allocator, type, address)`, after `Heap.open` or in a
  * worker. Any allocation failure throws `OutOfMemoryError` and leaves the vector and the heap exactly
- * as they were.
+ * as they were. No address the vector hands out ({@link Vector.address}, {@link Vector.dataAddress},
+ * an element's view) is the start of a heap block, so `heap.free` of one is refused with
+ * `InvalidPointerError` instead of freeing memory the vector still uses.
  *
  * @typeParam T - the element type.
  * @example
@@ -245,13 +248,18 @@ export class Vector<T extends Type = Type> extends VectorEdits<T> implements Dis
 	free(): void {
 		const hdr = this.hdr;
 		if (hdr === 0) return;
+		// Nothing is freed before both checks pass: a storage that is not this vector's is left alone.
+		verifyStorage(this.heap, hdr, "free");
 		if (this.poisoned) verifySpare(this, this.size, "free");
 		const u32 = this.heap.u32;
 		const data = u32[hdr + W_DATA] as number;
 		u32[hdr + W_MAGIC] = 0;
 		this.hdr = 0;
-		this.allocator.free(data);
-		this.allocator.free(hdr * 4);
+		if (data !== 0) {
+			u32[(data >>> 2) - 2] = 0; // the storage's mark: see layout.ts
+			this.allocator.free(data - storageOffset(this.align));
+		}
+		this.allocator.free(hdr * 4 - HEADER_OFFSET);
 	}
 
 	/**

@@ -9,7 +9,12 @@ describe("vector header", () => {
 		const v = new Vector(heap, u32, { capacity: 10, growthFactor: 1.75 });
 		v.pushMany([5, 6, 7]);
 		const w = v.address >>> 2;
-		expect(heap.usableSize(v.address)).toBeGreaterThanOrEqual(40);
+		// 8 bytes into its block, so that heap.free(v.address) is refused; likewise element 0 comes after
+		// two words that name the storage and its vector.
+		expect(heap.usableSize(v.address - 8)).toBeGreaterThanOrEqual(48);
+		expect(heap.u32[(v.dataAddress >>> 2) - 2]).toBe(0x41544144); // "DATA"
+		expect(heap.u32[(v.dataAddress >>> 2) - 1]).toBe(v.address);
+		expect(heap.usableSize(v.dataAddress - 8)).toBeGreaterThanOrEqual(8 + 10 * 4);
 		expect(heap.u32[w]).toBe(0x54434556); // "VECT"
 		expect(heap.u32[w + 1]).toBe(v.dataAddress);
 		expect(heap.u32[w + 2]).toBe(3);

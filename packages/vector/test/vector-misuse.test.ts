@@ -174,6 +174,42 @@ describe("Vector misuse", () => {
 		v.free();
 	});
 
+	it("hands out no pointer that starts a heap block: heap.free of the header, the storage or an element is refused", () => {
+		for (const heap of [new Heap(), new Heap({ checked: true })]) {
+			const Wide = struct("Wide", { a: f64 }, { align: 32 });
+			const floats = new Vector(heap, f64, { capacity: 4 });
+			const bytes = new Vector(heap, u8);
+			const wide = new Vector(heap, Wide);
+			const points = new Vector(heap, Vec2);
+			floats.pushMany([1, 2, 3]);
+			bytes.pushMany([1, 2, 3]);
+			wide.push({ a: 1 });
+			points.push({ x: 1, y: 2 });
+			const pointers = [
+				floats.address,
+				floats.dataAddress,
+				bytes.address,
+				bytes.dataAddress,
+				wide.address,
+				wide.dataAddress,
+				wide.at(0).$ptr,
+				points.dataAddress,
+				points.at(0).$ptr,
+				points.cursor(0).$ptr,
+			];
+			for (const pointer of pointers) {
+				const error = expectRefused(heap, InvalidPointerError, () => heap.free(pointer));
+				expect(error.message).toMatch(/^free\(0x[0-9a-f]+\): invalid pointer: /);
+				expectRefused(heap, InvalidPointerError, () => heap.realloc(pointer, 1024));
+			}
+			expect(floats.toArray()).toEqual([1, 2, 3]);
+			for (const v of [floats, bytes, wide, points] as Vector[]) v.free();
+			if (heap.checked)
+				expect(heap.leaks()).toEqual([]); // freed blocks wait in the quarantine
+			else expect(heap.stats().liveBlocks).toBe(0);
+		}
+	});
+
 	it("refuses to open what is not a vector of that type", () => {
 		const heap = new Heap();
 		const v = new Vector(heap, u32);

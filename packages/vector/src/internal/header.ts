@@ -7,9 +7,11 @@ import type { Type } from "@offheap/struct";
 import type { VectorOptions } from "../api.ts";
 import {
 	HEADER_BYTES,
+	HEADER_OFFSET,
 	MAGIC,
 	MAX_GROWTH,
 	MIN_GROWTH,
+	storageOffset,
 	typeHash,
 	W_CAPACITY,
 	W_DATA,
@@ -23,7 +25,7 @@ import {
 	W_VERSION,
 } from "./layout.ts";
 import { outOfMemory } from "./reject.ts";
-import { maxCapacity, resize } from "./storage.ts";
+import { adoptStorage, allocateStorage, maxCapacity, storageProblem } from "./storage.ts";
 
 /** The option key by which `Vector.open` hands the constructor the address of an existing header. */
 export const OPEN: unique symbol = Symbol("offheap.vector.open");
@@ -63,16 +65,29 @@ export function checkGrowth(operation: string, factor: unknown): number {
 /**
  * Allocates and fills a header, and storage for `capacity` elements when that is not 0. Throws
  * OutOfMemoryError having allocated nothing when either allocation fails. Returns the header's address.
+ * The storage, the larger block, is allocated first: on an exhausted heap it is the one that fails,
+ * before anything changed. Only when it fits and the 48-byte header then does not is it freed again,
+ * which the heap's lifetime counters (allocations, frees) remember.
  */
 export function createHeader(allocator: Allocator, type: Type, growth: number, capacity: number): number {
 	const size = type.size;
 	if (capacity > maxCapacity(size)) {
 		throw outOfMemory("constructor", capacity * size, capacity, 0, 0);
 	}
-	const address = allocator.malloc(HEADER_BYTES);
-	if (address === 0) throw outOfMemory("constructor", HEADER_BYTES, capacity, 0, 0);
+	const storage = capacity > 0 ? allocateStorage(allocator, size, type.align, capacity) : 0;
+	if (capacity > 0 && storage === 0) {
+		throw outOfMemory("constructor", storageOffset(type.align) + capacity * size, capacity, 0, 0);
+	}
+	const block = allocator.malloc(HEADER_OFFSET + HEADER_BYTES);
+	if (block === 0) {
+		allocator.free(storage);
+		throw outOfMemory("constructor", HEADER_OFFSET + HEADER_BYTES, capacity, 0, 0);
+	}
+	const address = block + HEADER_OFFSET; // never the block's start: see layout.ts
 	const u32 = allocator.heap.u32;
 	const hdr = address >>> 2;
+	u32[hdr - 2] = 0;
+	u32[hdr - 1] = 0;
 	u32[hdr + W_MAGIC] = MAGIC;
 	u32[hdr + W_DATA] = 0;
 	u32[hdr + W_LENGTH] = 0;
@@ -83,10 +98,10 @@ export function createHeader(allocator: Allocator, type: Type, growth: number, c
 	u32[hdr + W_GROWTH] = Math.round(growth * 256);
 	u32[hdr + W_TYPE_HASH] = typeHash(type);
 	u32[hdr + W_RESERVED] = 0;
-	if (capacity > 0 && !resize(allocator, hdr, size, type.align, capacity)) {
-		allocator.heap.u32[hdr + W_MAGIC] = 0;
-		allocator.free(address);
-		throw outOfMemory("constructor", capacity * size, capacity, 0, 0);
+	if (storage !== 0) {
+		const adopted = adoptStorage(allocator, storage, address, size, type.align, capacity);
+		u32[hdr + W_DATA] = adopted.data;
+		u32[hdr + W_CAPACITY] = adopted.capacity;
 	}
 	return address;
 }
@@ -134,9 +149,14 @@ export function openHeader(heap: Heap, address: number, type: Type): number {
 	let problem: string | undefined;
 	if (length > capacity) problem = `length ${length} exceeds capacity ${capacity}`;
 	else if ((data === 0) !== (capacity === 0)) problem = `data pointer ${hex(data)} with capacity ${capacity}`;
-	else if (data % Math.max(align, 8) !== 0 || data + capacity * size > heap.u8.length) {
+	else if (
+		data % Math.max(align, 8) !== 0 ||
+		(data !== 0 && data < storageOffset(align) + 8) ||
+		data + capacity * size > heap.u8.length
+	) {
 		problem = `storage [${hex(data)}, +${capacity * size} B) is not inside the heap or misaligned`;
 	} else if (!(growth >= MIN_GROWTH && growth <= MAX_GROWTH)) problem = `growth factor ${growth}`;
+	else if (data !== 0) problem = storageProblem(u32, data, address);
 	if (problem !== undefined) throw new HeapCorruptionError(address, `vector header: ${problem}`);
 	return address;
 }

@@ -7,6 +7,7 @@
  * @internal
  */
 import { type Heap, HeapCorruptionError, hex } from "@offheap/core";
+import { storageOffset } from "./layout.ts";
 
 /** The byte spare capacity holds on a checked heap: the checker's poison for freed memory. */
 export const SPARE_POISON = 0xdd;
@@ -19,6 +20,8 @@ export function poisonElements(heap: Heap, data: number, size: number, from: num
 /** What verification needs to know about a vector. */
 export interface PoisonedVector {
 	readonly heap: Heap;
+	/** The elements' alignment (where element 0 is in the storage block: see `storageOffset`). */
+	readonly align: number;
 	/** Address of the header, for messages. */
 	readonly address: number;
 	readonly dataAddress: number;
@@ -39,11 +42,12 @@ export function verifySpare(vector: PoisonedVector, size: number, operation: str
 	for (let i = data + length * size; i < end; i++) {
 		if (u8[i] !== SPARE_POISON) {
 			const element = Math.floor((i - data) / size);
+			const block = data - storageOffset(vector.align);
 			throw new HeapCorruptionError(
-				data,
+				block,
 				`Vector.${operation}: element ${element} of the vector at ${hex(vector.address)} (byte ${i - data} of its ` +
 					`storage ${hex(data)}) was written past its length ${length} (capacity ${vector.capacity}), through a ` +
-					`stale or raw typed array or address${vector.heap.blockHistory(data)}`,
+					`stale or raw typed array or address${vector.heap.blockHistory(block)}`,
 			);
 		}
 	}
