@@ -1,4 +1,4 @@
-import type { Allocator } from "@offheap/core";
+import { type Allocator, checkOptions } from "@offheap/core";
 import {
 	ELEMENT_KIND,
 	type Element,
@@ -13,7 +13,7 @@ import type { TypedArrayOf, VectorAccessOptions, VectorOptions } from "./api.ts"
 import { guardArray, StorageGuard } from "./internal/guard.ts";
 import { VectorIterator } from "./internal/iterator.ts";
 import * as layout from "./internal/layout.ts";
-import { rejectFreed, rejectNotScalar } from "./internal/reject.ts";
+import { rejectFreed, rejectNotBoolean, rejectNotScalar } from "./internal/reject.ts";
 import { VectorState } from "./vector-state.ts";
 
 const { W_DATA, W_LENGTH, W_VERSION } = layout;
@@ -74,7 +74,12 @@ export class VectorAccess<T extends Type = Type> extends VectorState<T> {
 	get(index: number): Infer<T> {
 		const hdr = this.hdr;
 		const u32 = this.heap.u32;
-		if (index >>> 0 !== index || index >= (u32[hdr + W_LENGTH] as number) || hdr === 0) {
+		if (
+			typeof index !== "number" ||
+			index >>> 0 !== index ||
+			index >= (u32[hdr + W_LENGTH] as number) ||
+			hdr === 0
+		) {
 			return this.rejectAccess("get", index);
 		}
 		return this.load(u32[hdr + W_DATA] as number, index) as Infer<T>;
@@ -103,6 +108,7 @@ export class VectorAccess<T extends Type = Type> extends VectorState<T> {
 		const hdr = this.hdr;
 		const u32 = this.heap.u32;
 		if (
+			typeof index !== "number" ||
 			typeof index !== "number" ||
 			index >>> 0 !== index ||
 			index >= (u32[hdr + W_LENGTH] as number) ||
@@ -138,6 +144,7 @@ export class VectorAccess<T extends Type = Type> extends VectorState<T> {
 		const hdr = this.hdr;
 		const u32 = this.heap.u32;
 		const length = u32[hdr + W_LENGTH] as number;
+		if (typeof index !== "number") return this.rejectAccess("at", index);
 		const i = index < 0 ? index + length : index;
 		if (i >>> 0 !== i || i >= length || hdr === 0) return this.rejectAccess("at", index);
 		const data = u32[hdr + W_DATA] as number;
@@ -172,7 +179,13 @@ export class VectorAccess<T extends Type = Type> extends VectorState<T> {
 	cursor(index: number): View<T> {
 		const hdr = this.hdr;
 		const u32 = this.heap.u32;
-		if (index >>> 0 !== index || index >= (u32[hdr + W_LENGTH] as number) || hdr === 0 || !this.aggregate) {
+		if (
+			typeof index !== "number" ||
+			index >>> 0 !== index ||
+			index >= (u32[hdr + W_LENGTH] as number) ||
+			hdr === 0 ||
+			!this.aggregate
+		) {
 			return this.rejectAccess("cursor", index);
 		}
 		const data = u32[hdr + W_DATA] as number;
@@ -196,7 +209,7 @@ export class VectorAccess<T extends Type = Type> extends VectorState<T> {
 	 * cannot check itself: after the storage moved it silently aliases freed memory, and after the heap
 	 * grew it is detached (length 0). Take it again after anything that may allocate.
 	 * @param options - `checked` overrides the vector's setting for this array.
-	 * @throws TypeError for struct and other non-scalar elements.
+	 * @throws TypeError for struct and other non-scalar elements, and for an unknown option.
 	 * @example
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
@@ -219,10 +232,13 @@ export class VectorAccess<T extends Type = Type> extends VectorState<T> {
 	 * ```
 	 */
 	asTypedArray(options: VectorAccessOptions = {}): TypedArrayOf<T> {
+		checkOptions("Vector.asTypedArray", options, ["checked"]);
+		const checked = options.checked ?? this.checked;
+		if (typeof checked !== "boolean") rejectNotBoolean("Vector.asTypedArray", "checked", checked);
 		if (this.hdr === 0) return rejectFreed("asTypedArray");
 		if (!isScalarElement(this.kind)) return rejectNotScalar("asTypedArray", this.type.name);
 		const array = this.rawArray();
-		if (!(options.checked ?? this.checked)) return array as TypedArrayOf<T>;
+		if (!checked) return array as TypedArrayOf<T>;
 		return guardArray(array, this, this.version, this.dataAddress) as TypedArrayOf<T>;
 	}
 

@@ -165,7 +165,8 @@ export class VectorEdits<T extends Type = Type> extends VectorAccess<T> {
 		const heap = this.heap;
 		let u32 = heap.u32;
 		const length = u32[hdr + W_LENGTH] as number;
-		if (index >>> 0 !== index || index > length) rejectIndex("insert", index, length);
+		if (typeof index !== "number" || index >>> 0 !== index || index > length)
+			rejectIndex("insert", index, length);
 		if (length === u32[hdr + W_CAPACITY]) {
 			this.grow("insert", length + 1);
 			u32 = heap.u32;
@@ -197,7 +198,8 @@ export class VectorEdits<T extends Type = Type> extends VectorAccess<T> {
 		const heap = this.heap;
 		const u32 = heap.u32;
 		const length = u32[hdr + W_LENGTH] as number;
-		if (index >>> 0 !== index || index >= length || hdr === 0) return this.rejectAccess("remove", index);
+		if (typeof index !== "number" || index >>> 0 !== index || index >= length || hdr === 0)
+			return this.rejectAccess("remove", index);
 		const data = u32[hdr + W_DATA] as number;
 		const value = this.load(data, index) as Infer<T>;
 		const size = this.size;
@@ -226,7 +228,8 @@ export class VectorEdits<T extends Type = Type> extends VectorAccess<T> {
 		const heap = this.heap;
 		const u32 = heap.u32;
 		const length = u32[hdr + W_LENGTH] as number;
-		if (index >>> 0 !== index || index >= length || hdr === 0) return this.rejectAccess("swapRemove", index);
+		if (typeof index !== "number" || index >>> 0 !== index || index >= length || hdr === 0)
+			return this.rejectAccess("swapRemove", index);
 		const data = u32[hdr + W_DATA] as number;
 		const value = this.load(data, index) as Infer<T>;
 		const last = length - 1;
@@ -256,7 +259,7 @@ export class VectorEdits<T extends Type = Type> extends VectorAccess<T> {
 	truncate(length: number): void {
 		const hdr = this.hdr;
 		if (hdr === 0) rejectFreed("truncate");
-		if (length >>> 0 !== length) rejectCount("truncate", "length", length);
+		if (typeof length !== "number" || length >>> 0 !== length) rejectCount("truncate", "length", length);
 		const u32 = this.heap.u32;
 		const old = u32[hdr + W_LENGTH] as number;
 		if (length < old) {

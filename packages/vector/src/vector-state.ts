@@ -1,4 +1,4 @@
-import type { Allocator, Heap, Ptr } from "@offheap/core";
+import { type Allocator, checkOptions, type Heap, type Ptr } from "@offheap/core";
 import {
 	configure,
 	ELEMENT_KIND,
@@ -14,6 +14,7 @@ import {
 } from "@offheap/struct";
 import type { VectorOptions } from "./api.ts";
 import {
+	checkAllocator,
 	checkGrowth,
 	checkType,
 	createHeader,
@@ -22,7 +23,14 @@ import {
 	openHeader,
 } from "./internal/header.ts";
 import * as layout from "./internal/layout.ts";
-import { outOfMemory, rejectCount, rejectFreed, rejectIndex, rejectNotAggregate } from "./internal/reject.ts";
+import {
+	outOfMemory,
+	rejectCount,
+	rejectFreed,
+	rejectIndex,
+	rejectNotAggregate,
+	rejectNotBoolean,
+} from "./internal/reject.ts";
 import { poisonElements, verifySpare } from "./internal/spare-poison.ts";
 import { grownCapacity, resize, verifyStorage } from "./internal/storage.ts";
 
@@ -35,6 +43,9 @@ const { bool: K_BOOL, other: K_OTHER } = ELEMENT_KIND;
 type Indexed = { [index: number]: unknown };
 
 const DEFAULT_GROWTH = 1.5;
+
+/** The options of `new Vector(...)`. */
+const CREATE_OPTIONS: readonly string[] = ["capacity", "growthFactor", "checked"];
 
 /**
  * The state of a {@link Vector}: its length, capacity and storage, read from its header in the heap
@@ -100,10 +111,13 @@ export class VectorState<T extends Type = Type> {
 
 	/** @internal Use `new Vector(...)` or `Vector.open(...)`. */
 	protected constructor(allocator: Allocator, type: T, options: VectorOptions) {
+		checkAllocator("Vector", allocator);
 		checkType("Vector", type);
+		// Vector.open checked its own options before it passed the header's address in this key.
+		const opening = typeof options === "object" && options !== null && OPEN in options;
+		if (!opening) checkOptions("Vector", options, CREATE_OPTIONS);
 		const checked = options.checked ?? configure({}).checked;
-		if (typeof checked !== "boolean")
-			throw new TypeError(`Vector: checked must be a boolean, got ${typeof checked}`);
+		if (typeof checked !== "boolean") rejectNotBoolean("Vector", "checked", checked);
 		this.allocator = allocator;
 		this.heap = allocator.heap;
 		this.type = type;
@@ -124,9 +138,8 @@ export class VectorState<T extends Type = Type> {
 		this.hi = valueCheck.hi;
 		this.staged = undefined;
 		this.depth = 0;
-		const opened = (options as OpenOptions)[OPEN];
 		let address: number;
-		if (opened !== undefined) address = openHeader(this.heap, opened, type);
+		if (opening) address = openHeader(this.heap, (options as OpenOptions)[OPEN] as number, type);
 		else {
 			const capacity = options.capacity ?? 0;
 			if (!Number.isInteger(capacity) || capacity < 0) rejectCount("constructor", "capacity", capacity);

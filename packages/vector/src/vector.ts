@@ -1,4 +1,4 @@
-import type { Allocator, Ptr } from "@offheap/core";
+import { type Allocator, checkOptions, type Ptr } from "@offheap/core";
 import { type Infer, isScalarElement, type Type, type WriteValue } from "@offheap/struct";
 import type { TypedArrayOf, VectorAccessOptions, VectorOptions } from "./api.ts";
 import { type BulkTarget, copyInto, pushAll, sortScalars } from "./internal/bulk.ts";
@@ -55,7 +55,8 @@ export class Vector<T extends Type = Type> extends VectorEdits<T> implements Dis
 	 * @param allocator - a `Heap`, an arena, or any `Allocator`.
 	 * @param type - the element type: a scalar, `ptr`, struct, union, array or utf8 type.
 	 * @param options - initial capacity, growth factor, checks; see {@link VectorOptions}.
-	 * @throws TypeError or RangeError for a bad type or option, and `OutOfMemoryError` when the
+	 * @throws TypeError for an allocator that is not one, a bad type or an unknown option (naming it and
+	 * every valid one), TypeError or RangeError for a bad option value, and `OutOfMemoryError` when the
 	 * allocator cannot hold the header and the initial capacity (nothing stays allocated then).
 	 */
 	constructor(allocator: Allocator, type: T, options: VectorOptions = {}) {
@@ -67,7 +68,8 @@ export class Vector<T extends Type = Type> extends VectorEdits<T> implements Dis
 	 * instance in a worker or after `Heap.open`. Give the allocator the vector was made with (a `Heap`
 	 * is its own allocator) so it can go on growing.
 	 * @throws `InvalidPointerError` when no vector header is at `address`, TypeError when the vector holds
-	 * another element type, `HeapCorruptionError` when the header is inconsistent.
+	 * another element type or for an unknown option (only `checked` is one), `HeapCorruptionError` when
+	 * the header is inconsistent.
 	 * @example
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
@@ -87,6 +89,7 @@ export class Vector<T extends Type = Type> extends VectorEdits<T> implements Dis
 		address: Ptr,
 		options: VectorAccessOptions = {},
 	): Vector<T> {
+		checkOptions("Vector.open", options, ["checked"]);
 		const open: OpenOptions = { ...options, [OPEN]: address };
 		return new Vector(allocator, type, open);
 	}

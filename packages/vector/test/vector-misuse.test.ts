@@ -210,6 +210,94 @@ describe("Vector misuse", () => {
 		}
 	});
 
+	it("refuses unknown options and options that are not objects, naming the key and every valid option", () => {
+		const heap = new Heap();
+		const v = new Vector(heap, f64);
+		v.push(1);
+		const cases: [() => unknown, string][] = [
+			[
+				() => new Vector(heap, f64, { capacty: 8 } as never),
+				'Vector: unknown option "capacty" (valid options: capacity, growthFactor, checked)',
+			],
+			[
+				() => new Vector(heap, f64, { Checked: false } as never),
+				'Vector: unknown option "Checked"; did you mean "checked"? (valid options: capacity, growthFactor, checked)',
+			],
+			[() => new Vector(heap, f64, 5 as never), "Vector: options must be an object, got 5"],
+			[() => new Vector(heap, f64, null as never), "Vector: options must be an object, got null"],
+			[
+				() => Vector.open(heap, f64, v.address, { capacity: 4 } as never),
+				'Vector.open: unknown option "capacity" (valid options: checked)',
+			],
+			[
+				() => v.asTypedArray({ check: false } as never),
+				'Vector.asTypedArray: unknown option "check" (valid options: checked)',
+			],
+			[
+				() => v.asTypedArray({ checked: "no" } as never),
+				'Vector.asTypedArray: checked must be a boolean, got string "no"',
+			],
+			[() => new Vector(heap, f64, { checked: 1 } as never), "Vector: checked must be a boolean, got 1"],
+			[
+				() => new Vector(undefined as never, f64),
+				"Vector: allocator must be an Allocator (a Heap, an arena, a pool…), got undefined",
+			],
+			[
+				() => new Vector({ heap: 5 } as never, f64),
+				"Vector: allocator must be an Allocator (a Heap, an arena, a pool…), got object [object Object]",
+			],
+		];
+		for (const [misuse, message] of cases) {
+			expect(expectRefused(heap, TypeError, misuse).message).toBe(message);
+		}
+		expect(v.toArray()).toEqual([1]);
+		v.free();
+	});
+
+	it("refuses bigint and symbol indices, counts, offsets and capacities with a TypeError naming the argument", () => {
+		const heap = new Heap();
+		const v = new Vector(heap, f64);
+		v.pushMany([1, 2, 3]);
+		const points = new Vector(heap, Vec2);
+		points.push({ x: 1, y: 2 });
+		for (const bad of [1n, Symbol("i")] as unknown as number[]) {
+			const shown = typeof bad === "bigint" ? "bigint 1n" : "symbol Symbol(i)";
+			const cases: [() => unknown, string][] = [
+				[() => v.get(bad), `Vector.get: index must be a number, got ${shown}`],
+				[() => v.set(bad, 0), `Vector.set: index must be a number, got ${shown}`],
+				[() => v.at(bad), `Vector.at: index must be a number, got ${shown}`],
+				[() => v.insert(bad, 0), `Vector.insert: index must be a number, got ${shown}`],
+				[() => v.remove(bad), `Vector.remove: index must be a number, got ${shown}`],
+				[() => v.swapRemove(bad), `Vector.swapRemove: index must be a number, got ${shown}`],
+				[() => points.cursor(bad), `Vector.cursor: index must be a number, got ${shown}`],
+				[() => v.truncate(bad), `Vector.truncate: length must be a number, got ${shown}`],
+				[() => v.reserve(bad), `Vector.reserve: additional must be a number, got ${shown}`],
+				[() => v.tryReserve(bad), `Vector.tryReserve: additional must be a number, got ${shown}`],
+				[() => v.copyFrom([1], bad), `Vector.copyFrom: offset must be a number, got ${shown}`],
+				[() => new Vector(heap, f64, { capacity: bad }), `Vector: capacity must be a number, got ${shown}`],
+				[
+					() => new Vector(heap, f64, { growthFactor: bad }),
+					`Vector: growthFactor must be a number, got ${shown}`,
+				],
+			];
+			for (const [misuse, message] of cases) {
+				expect(expectRefused(heap, TypeError, misuse).message).toBe(message);
+			}
+			expect(expectRefused(heap, InvalidPointerError, () => Vector.open(heap, f64, bad)).message).toBe(
+				`Vector.open(${String(bad)}): invalid pointer: expected a number, got ${shown}`,
+			);
+		}
+		expect(expectRefused(heap, RangeError, () => v.reserve(-1)).message).toBe(
+			"Vector.reserve: additional -1 is not a non-negative integer",
+		);
+		expect(expectRefused(heap, RangeError, () => new Vector(heap, f64, { growthFactor: 5 })).message).toBe(
+			"Vector: growthFactor 5 is not in [1.125, 4]",
+		);
+		expect(v.toArray()).toEqual([1, 2, 3]);
+		v.free();
+		points.free();
+	});
+
 	it("refuses to open what is not a vector of that type", () => {
 		const heap = new Heap();
 		const v = new Vector(heap, u32);

@@ -41,7 +41,7 @@ function lengthOf(operation: string, values: unknown): number {
 		typeof values === "object" && values !== null ? (values as { length?: unknown }).length : undefined;
 	if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
 		throw new TypeError(
-			`Vector.${operation}: expected an array or typed array of values, got ${String(values)}`,
+			`Vector.${operation}: expected an array or typed array of values, got ${describeArgument(values)}`,
 		);
 	}
 	return n;

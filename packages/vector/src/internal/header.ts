@@ -2,7 +2,14 @@
  * Creating, validating and reopening a vector's header: cold code.
  * @internal
  */
-import { type Allocator, type Heap, HeapCorruptionError, hex, InvalidPointerError } from "@offheap/core";
+import {
+	type Allocator,
+	describeArgument,
+	type Heap,
+	HeapCorruptionError,
+	hex,
+	InvalidPointerError,
+} from "@offheap/core";
 import type { Type } from "@offheap/struct";
 import type { VectorOptions } from "../api.ts";
 import {
@@ -54,12 +61,35 @@ export function checkType(operation: string, type: Type): void {
 }
 
 export function checkGrowth(operation: string, factor: unknown): number {
-	if (typeof factor !== "number" || !(factor >= MIN_GROWTH && factor <= MAX_GROWTH)) {
+	if (typeof factor !== "number") {
+		throw new TypeError(`${operation}: growthFactor must be a number, got ${describeArgument(factor)}`);
+	}
+	if (!(factor >= MIN_GROWTH && factor <= MAX_GROWTH)) {
 		throw new RangeError(
-			`${operation}: growthFactor ${String(factor)} is not a number in [${MIN_GROWTH}, ${MAX_GROWTH}]`,
+			`${operation}: growthFactor ${describeArgument(factor)} is not in [${MIN_GROWTH}, ${MAX_GROWTH}]`,
 		);
 	}
 	return factor;
+}
+
+/** Checks that `allocator` looks like an {@link Allocator}: the C calls and the heap that holds its blocks. */
+export function checkAllocator(operation: string, allocator: unknown): void {
+	const a = allocator as Partial<Allocator> | null;
+	if (
+		typeof a !== "object" ||
+		a === null ||
+		typeof a.malloc !== "function" ||
+		typeof a.realloc !== "function" ||
+		typeof a.free !== "function" ||
+		typeof a.usableSize !== "function" ||
+		typeof a.heap !== "object" ||
+		a.heap === null ||
+		!(a.heap.u32 instanceof Uint32Array)
+	) {
+		throw new TypeError(
+			`${operation}: allocator must be an Allocator (a Heap, an arena, a pool…), got ${describeArgument(allocator)}`,
+		);
+	}
 }
 
 /**
@@ -109,8 +139,14 @@ export function createHeader(allocator: Allocator, type: Type, growth: number, c
 /** Checks that a vector of `type` has its header at `address`; returns the address. */
 export function openHeader(heap: Heap, address: number, type: Type): number {
 	const u32 = heap.u32;
+	if (typeof address !== "number") {
+		throw new InvalidPointerError(
+			"Vector.open",
+			address,
+			`expected a number, got ${describeArgument(address)}`,
+		);
+	}
 	if (
-		typeof address !== "number" ||
 		address >>> 0 !== address ||
 		address === 0 ||
 		(address & 7) !== 0 ||

@@ -3,23 +3,39 @@
  * that those stay small enough to inline.
  * @internal
  */
-import { hex, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
-import { describeValue, elementValueError } from "@offheap/struct";
+import { describeArgument, hex, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
+import { elementValueError } from "@offheap/struct";
 
 export function rejectFreed(operation: string): never {
 	throw new InvalidPointerError(`Vector.${operation}`, 0, "the vector was freed");
 }
 
+/** Who refuses: `Vector` for the constructor, `Vector.<operation>` otherwise. */
+function who(operation: string): string {
+	return operation === "constructor" ? "Vector" : `Vector.${operation}`;
+}
+
+/** The TypeError of an argument that is not a number at all (a bigint, a symbol, a string …). */
+export function rejectNotNumber(operation: string, what: string, value: unknown): never {
+	throw new TypeError(`${who(operation)}: ${what} must be a number, got ${describeArgument(value)}`);
+}
+
 export function rejectIndex(operation: string, index: unknown, length: number): never {
-	const shown = typeof index === "number" ? String(index) : describeValue(index);
+	if (typeof index !== "number") return rejectNotNumber(operation, "index", index);
 	throw new RangeError(
-		`Vector.${operation}: index ${shown} is out of bounds for length ${length}` +
-			(typeof index === "number" && Number.isInteger(index) ? "" : " (not an integer)"),
+		`Vector.${operation}: index ${describeArgument(index)} is out of bounds for length ${length}` +
+			(Number.isInteger(index) ? "" : " (not an integer)"),
 	);
 }
 
 export function rejectCount(operation: string, what: string, count: unknown): never {
-	throw new RangeError(`Vector.${operation}: ${what} ${describeValue(count)} is not a non-negative integer`);
+	if (typeof count !== "number") return rejectNotNumber(operation, what, count);
+	throw new RangeError(`${who(operation)}: ${what} ${describeArgument(count)} is not a non-negative integer`);
+}
+
+/** The TypeError of an option or argument that must be a boolean. */
+export function rejectNotBoolean(where: string, what: string, value: unknown): never {
+	throw new TypeError(`${where}: ${what} must be a boolean, got ${describeArgument(value)}`);
 }
 
 /** Throws the TypeError (wrong JS type) or RangeError (out of range) for a scalar element value. */
