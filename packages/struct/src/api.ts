@@ -492,7 +492,7 @@ export interface ViewBase<T extends Type> {
 	 * Moves the view to `ptr` and returns it. A nested view read from it afterwards (`view.pos`) is the
 	 * same object as before, positioned at the new address.
 	 * @throws {@link @offheap/core!InvalidPointerError} when checked and `ptr` is NULL, outside the heap, or (for a
-	 * cursor) not a multiple of the type's alignment.
+	 * cursor) not a multiple of the type's alignment; TypeError when checked and it is not a number.
 	 */
 	$at(ptr: number): this;
 	/** Moves the view to the next element of an array: `$at($ptr + $type.size)`. */
@@ -559,12 +559,14 @@ export interface ArrayView<E extends Type, N extends number = number> extends Vi
 	readonly length: N;
 	/**
 	 * The element at `index`: a value, or for struct, union and array elements a new view.
-	 * @throws RangeError when checked and `index` is not an integer in `[0, length)`.
+	 * @throws RangeError when checked and `index` is not an integer in `[0, length)` (TypeError when it
+	 * is not a number).
 	 */
 	get(index: number): Element<E>;
 	/**
-	 * Writes the element at `index`.
-	 * @throws RangeError when checked and `index` is not an integer in `[0, length)`.
+	 * Writes the element at `index`, checking all of `value` first (a refused value changes no byte).
+	 * @throws RangeError when checked and `index` is not an integer in `[0, length)` (TypeError when it
+	 * is not a number); TypeError or RangeError naming the element (`S.items[3].x`) for a bad value.
 	 */
 	set(index: number, value: WriteValue<E>): void;
 	/**
@@ -574,7 +576,10 @@ export interface ArrayView<E extends Type, N extends number = number> extends Vi
 	 * @throws TypeError for scalar elements; RangeError when checked and `index` is out of range.
 	 */
 	cursor(index: number): View<E>;
-	/** Address of the element at `index` (not checked). */
+	/**
+	 * Address of the element at `index`. Its range is not checked (`addressOf(length)` is the end);
+	 * checked views refuse an index that is not a number with a TypeError.
+	 */
 	addressOf(index: number): number;
 	/** The elements in order, as `get` returns them. */
 	[Symbol.iterator](): IterableIterator<Element<E>>;

@@ -1,5 +1,6 @@
 import type { AccessOptions, ArrayView, HeapViews, Infer, Type, WriteValue } from "./api.ts";
 import { AggregateAccess } from "./internal/accessors.ts";
+import { rejectNotNumber } from "./internal/checks.ts";
 import { isType } from "./internal/record.ts";
 
 /**
@@ -76,7 +77,8 @@ export class ArrayType<E extends Type = any, N extends number = any>
 	/**
 	 * A view of the array at `ptr`, with `get`/`set` by index. Any alignment of `ptr` works.
 	 * @param options - see {@link AccessOptions}.
-	 * @throws {@link @offheap/core!InvalidPointerError} when checked and the array is not inside the heap.
+	 * @throws {@link @offheap/core!InvalidPointerError} when checked and the array is not inside the heap;
+	 * TypeError when `heap` has no typed-array views or `ptr` is not a number.
 	 */
 	view(heap: HeapViews, ptr: number, options?: AccessOptions): ArrayView<E, N> {
 		return this.access.view(heap, ptr, options?.checked) as unknown as ArrayView<E, N>;
@@ -86,6 +88,7 @@ export class ArrayType<E extends Type = any, N extends number = any>
 	 * A view to move with `$at(ptr)` between arrays of this type (addresses aligned to
 	 * {@link ArrayType.align}).
 	 * @param options - see {@link AccessOptions}.
+	 * @throws TypeError when `heap` has no typed-array views.
 	 */
 	cursor(heap: HeapViews, options?: AccessOptions): ArrayView<E, N> {
 		return this.access.cursor(heap, options?.checked) as unknown as ArrayView<E, N>;
@@ -115,8 +118,8 @@ export class ArrayType<E extends Type = any, N extends number = any>
  *
  * @param type - the element type.
  * @param length - the number of elements (a positive integer).
- * @throws TypeError when `type` is not a type (bit-fields cannot be array elements); RangeError for a
- * bad length or a size of 2^31 bytes or more.
+ * @throws TypeError when `type` is not a type (bit-fields cannot be array elements) or `length` is not
+ * a number; RangeError for a bad length or a size of 2^31 bytes or more.
  * @example
  * ```ts
  * import { array, f32, type Infer } from "@offheap/struct";
@@ -132,6 +135,7 @@ export function array<E extends Type, N extends number>(type: E, length: N): Arr
 			`array: ${type.name} ends in a flexible array member, so it cannot be an element (C forbids it)`,
 		);
 	}
+	if (typeof length !== "number") rejectNotNumber("array", "length", length);
 	if (!Number.isInteger(length) || length < 1)
 		throw new RangeError(`array: length must be a positive integer, got ${length}`);
 	if (type.size * length >= 2 ** 31) {

@@ -1,4 +1,5 @@
 import type { BitFieldBase, BitFieldValue } from "./api.ts";
+import { rejectNotNumber } from "./internal/checks.ts";
 import type { ScalarType } from "./scalar.ts";
 
 function checkBase(where: string, base: unknown): asserts base is ScalarType<BitFieldValue, BitFieldBase> {
@@ -23,6 +24,7 @@ function checkWidth(
 	min: number,
 ): void {
 	const max = base.name === "bool" ? 1 : base.size * 8;
+	if (typeof width !== "number") rejectNotNumber(where, "width", width);
 	if (!Number.isInteger(width) || width < min || width > max) {
 		throw new RangeError(
 			`${where}: the width of a ${base.name} bit-field must be an integer in [${min}, ${max}], got ${width}`,
@@ -97,7 +99,8 @@ export class PadBits {
  *
  * @param base - an integer scalar (`i8` … `u64`) or `bool`.
  * @param width - bits, from 1 to the base's width (1 for `bool`).
- * @throws TypeError for a float or non-scalar base; RangeError for a bad width.
+ * @throws TypeError for a float or non-scalar base, or a width that is not a number; RangeError for a
+ * bad width.
  * @example
  * ```ts
  * import { bits, struct, u8 } from "@offheap/struct";
@@ -117,7 +120,8 @@ export function bits<V extends BitFieldValue>(base: ScalarType<V, BitFieldBase>,
  *
  * @param base - an integer scalar or `bool`.
  * @param width - bits, from 0 to the base's width.
- * @throws TypeError for a float or non-scalar base; RangeError for a bad width.
+ * @throws TypeError for a float or non-scalar base, or a width that is not a number; RangeError for a
+ * bad width.
  * @example
  * ```ts
  * import { bits, i32, padBits, struct } from "@offheap/struct";

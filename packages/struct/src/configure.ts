@@ -1,3 +1,4 @@
+import { describeArgument } from "@offheap/core";
 import type { Settings } from "./api.ts";
 import { codegenAvailable } from "./internal/codegen-probe.ts";
 
@@ -40,7 +41,7 @@ export function configure(changes: Partial<Settings>): Settings {
 	for (const key of ["checked", "codegen"] as const) {
 		const value = changes[key];
 		if (value !== undefined && typeof value !== "boolean") {
-			throw new TypeError(`configure: ${key} must be a boolean, got ${typeof value}`);
+			throw new TypeError(`configure: ${key} must be a boolean, got ${describeArgument(value)}`);
 		}
 	}
 	if (changes.checked !== undefined) settings.checked = changes.checked;

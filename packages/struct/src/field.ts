@@ -1,15 +1,11 @@
 import type { BitFieldValue, FieldOptions, Type } from "./api.ts";
 import type { BitField } from "./bits.ts";
+import { rejectNotNumber } from "./internal/checks.ts";
 
 /** Checks an alignment given in options: a power of two from 1 to 2^28 (GCC's limit). */
 export function checkAlignOption(where: string, align: unknown): void {
-	if (
-		typeof align !== "number" ||
-		!Number.isInteger(align) ||
-		align < 1 ||
-		align > 2 ** 28 ||
-		(align & (align - 1)) !== 0
-	) {
+	if (typeof align !== "number") rejectNotNumber(where, "align", align);
+	if (!Number.isInteger(align) || align < 1 || align > 2 ** 28 || (align & (align - 1)) !== 0) {
 		throw new RangeError(`${where}: align must be a power of two from 1 to 2^28, got ${String(align)}`);
 	}
 }

@@ -1,3 +1,4 @@
+import { describeArgument } from "@offheap/core";
 import type { HeapViews } from "./api.ts";
 
 /**
@@ -9,6 +10,7 @@ import type { HeapViews } from "./api.ts";
  * for everything except the 64-bit views' last bytes.
  *
  * @param buffer - any ArrayBuffer or SharedArrayBuffer.
+ * @throws TypeError for anything else (a typed array: pass its `buffer`).
  * @example
  * ```ts
  * import { f32, heapViews, struct } from "@offheap/struct";
@@ -20,6 +22,12 @@ import type { HeapViews } from "./api.ts";
  * ```
  */
 export function heapViews(buffer: ArrayBufferLike): HeapViews {
+	const tag = Object.prototype.toString.call(buffer);
+	if (tag !== "[object ArrayBuffer]" && tag !== "[object SharedArrayBuffer]") {
+		throw new TypeError(
+			`heapViews: expected an ArrayBuffer or SharedArrayBuffer, got ${describeArgument(buffer)}`,
+		);
+	}
 	const n = buffer.byteLength;
 	return {
 		u8: new Uint8Array(buffer, 0, n),

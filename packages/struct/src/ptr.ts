@@ -77,7 +77,7 @@ export class PtrType<T extends Type = Type> implements Type<number> {
 	write(heap: HeapViews, ptr: number, value: number): void {
 		if (settings.checked) {
 			checkPointer("ptr", "write", heap, ptr, 4);
-			if (value >>> 0 !== value) rejectScalar("ptr.write", PTR_INFO, value);
+			if (typeof value !== "number" || value >>> 0 !== value) rejectScalar("ptr.write", PTR_INFO, value);
 		}
 		if ((ptr & 3) === 0) heap.u32[ptr >>> 2] = value;
 		else heap.dv.setUint32(ptr, value, true);

@@ -1,3 +1,4 @@
+import { describeArgument } from "@offheap/core";
 import type {
 	AccessOptions,
 	FieldInfo,
@@ -10,6 +11,7 @@ import type {
 	Type,
 } from "./api.ts";
 import { AggregateAccess } from "./internal/accessors.ts";
+import { rejectNotNumber } from "./internal/checks.ts";
 import { describeRecord } from "./internal/record.ts";
 import { type ToCOptions, toC } from "./to-c.ts";
 
@@ -101,7 +103,10 @@ export class StructType<F extends Fields = any, K extends "struct" | "union" = "
 	 */
 	field(name: keyof F & string): FieldInfo {
 		const f = this.byName.get(name);
-		if (f === undefined) throw new TypeError(`${this.name} has no field ${JSON.stringify(name)}`);
+		if (f === undefined) {
+			const described = typeof name === "string" ? JSON.stringify(name) : describeArgument(name);
+			throw new TypeError(`${this.name} has no field ${described}`);
+		}
 		return f;
 	}
 
@@ -124,14 +129,16 @@ export class StructType<F extends Fields = any, K extends "struct" | "union" = "
 	 * Bytes for one value whose flexible array member ({@link flex}) holds `count` elements:
 	 * `max(size, offsetOf(member) + count * element.size)`. (The struct's size can exceed the offset of
 	 * the member, because trailing padding is included in it.)
-	 * @throws TypeError when the struct has no flexible array member; RangeError for a bad count.
+	 * @throws TypeError when the struct has no flexible array member or `count` is not a number;
+	 * RangeError for a count that is not a non-negative integer.
 	 */
 	sizeWith(count: number): number {
 		const last = this.fields[this.fields.length - 1];
 		if (!this.flexible || last === undefined)
 			throw new TypeError(`${this.name} has no flexible array member`);
+		if (typeof count !== "number") rejectNotNumber(`${this.name}.sizeWith`, "count", count);
 		if (!Number.isInteger(count) || count < 0)
-			throw new RangeError(`${this.name}.sizeWith: bad count ${count}`);
+			throw new RangeError(`${this.name}.sizeWith: count must be a non-negative integer, got ${count}`);
 		return Math.max(this.size, last.offset + count * last.type.size);
 	}
 
@@ -143,7 +150,7 @@ export class StructType<F extends Fields = any, K extends "struct" | "union" = "
 	 *
 	 * @param options - see {@link AccessOptions}.
 	 * @throws {@link @offheap/core!InvalidPointerError} when checked and `ptr` is NULL or `[ptr, ptr + size)` is
-	 * outside the heap.
+	 * outside the heap; TypeError when `heap` has no typed-array views or `ptr` is not a number.
 	 */
 	view(heap: HeapViews, ptr: number, options?: AccessOptions): StructView<F, StructType<F, K>> {
 		return this.access.view(heap, ptr, options?.checked) as unknown as StructView<F, StructType<F, K>>;
@@ -155,6 +162,7 @@ export class StructType<F extends Fields = any, K extends "struct" | "union" = "
 	 * {@link StructType.align} (checked mode checks; use {@link StructType.view} for misaligned data).
 	 *
 	 * @param options - see {@link AccessOptions}.
+	 * @throws TypeError when `heap` has no typed-array views.
 	 */
 	cursor(heap: HeapViews, options?: AccessOptions): StructView<F, StructType<F, K>> {
 		return this.access.cursor(heap, options?.checked) as unknown as StructView<F, StructType<F, K>>;

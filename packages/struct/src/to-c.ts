@@ -1,4 +1,6 @@
+import { describeArgument } from "@offheap/core";
 import type { FieldInfo, FieldOptions, StructOptions, Type } from "./api.ts";
+import { isType } from "./internal/record.ts";
 import { PTR_INFO, SCALARS } from "./internal/scalar-info.ts";
 
 /**
@@ -133,7 +135,8 @@ function declaration(type: Record_, asserts: boolean): string {
  *
  * @param types - one type or several; scalars and strings contribute nothing by themselves.
  * @param options - see {@link ToCOptions}.
- * @throws TypeError when two different types in the header have the same name.
+ * @throws TypeError for something that is not a type, or two different types in the header with the
+ * same name.
  * @example
  * ```ts
  * import { bits, f32, i32, struct, toC } from "@offheap/struct";
@@ -154,6 +157,9 @@ function declaration(type: Record_, asserts: boolean): string {
  */
 export function toC(types: Type | readonly Type[], options: ToCOptions = {}): string {
 	const list: readonly Type[] = Array.isArray(types) ? types : [types as Type];
+	for (const type of list) {
+		if (!isType(type)) throw new TypeError(`toC: expected a type, got ${describeArgument(type)}`);
+	}
 	const records = new Map<string, Record_>();
 	for (const type of list) collect(type, records, new Set());
 	const parts: string[] = [];

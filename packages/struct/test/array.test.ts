@@ -2,6 +2,7 @@ import { Heap, InvalidPointerError } from "@offheap/core";
 import { expectRefused } from "@offheap/test-support/refused";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { array, configure, f32, i64, struct, u8, u16, union, utf8 } from "../src/index.ts";
+import { refusal } from "./support/refusal.ts";
 
 describe("array()", () => {
 	it("is length elements of the element's size and alignment", () => {
@@ -15,6 +16,18 @@ describe("array()", () => {
 			"Vec2[3]",
 			"array",
 		]);
+	});
+
+	it("refuses a length that is not a number with a TypeError naming it", () => {
+		expect(refusal(TypeError, () => array(u8, 4n as never)).message).toBe(
+			"array: length must be a number, got bigint 4n",
+		);
+		expect(refusal(TypeError, () => array(u8, Symbol("n") as never)).message).toBe(
+			"array: length must be a number, got symbol Symbol(n)",
+		);
+		expect(refusal(RangeError, () => array(u8, 1.5)).message).toBe(
+			"array: length must be a positive integer, got 1.5",
+		);
 	});
 
 	it("rejects non-types, bad lengths and sizes of 2 GiB or more", () => {
@@ -143,6 +156,21 @@ describe.each(["codegen", "closures"])("array views (%s)", (strategy) => {
 		const short = expectRefused(heap, TypeError, () => Ps.write(heap, q, good.slice(0, 2)));
 		expect(short.message).toBe("P[3]: expected an array of 3, got an array");
 		expect(Ps.read(heap, q)).toEqual(good);
+	});
+
+	it("refuses an index that is not a number with a TypeError naming it, when checked", () => {
+		const A = array(struct("P", { x: f32 }), 4);
+		const heap = new Heap();
+		const a = A.view(heap, heap.alloc(A.size, A.align));
+		const cases: [() => unknown, string][] = [
+			[() => a.get(1n as never), "P[4]: index must be a number, got bigint 1n"],
+			[() => a.set(Symbol("i") as never, { x: 1 }), "P[4]: index must be a number, got symbol Symbol(i)"],
+			[() => a.cursor(1n as never), "P[4]: index must be a number, got bigint 1n"],
+			[() => a.addressOf(1n as never), "P[4]: index must be a number, got bigint 1n"],
+			[() => a.get("1" as never), 'P[4]: index must be a number, got string "1"'],
+		];
+		for (const [misuse, message] of cases)
+			expect(expectRefused(heap, TypeError, misuse).message).toBe(message);
 	});
 
 	it("moves a cursor between arrays and checks its pointers", () => {

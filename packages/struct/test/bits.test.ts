@@ -24,6 +24,7 @@ import {
 	u32,
 	u64,
 } from "../src/index.ts";
+import { refusal } from "./support/refusal.ts";
 
 const BASES = [i8, u8, i16, u16, i32, u32, i64, u64, bool] as ScalarType<BitFieldValue, BitFieldBase>[];
 
@@ -50,6 +51,15 @@ describe("bits and padBits", () => {
 		expect(bits(u64, 64).width).toBe(64);
 		expect(bits(bool, 1).base).toBe(bool);
 		expect(padBits(i32, 0).width).toBe(0);
+	});
+
+	it("refuse a width that is not a number with a TypeError naming it", () => {
+		expect(refusal(TypeError, () => bits(u8, 3n as never)).message).toBe(
+			"bits: width must be a number, got bigint 3n",
+		);
+		expect(refusal(TypeError, () => padBits(u8, Symbol("w") as never)).message).toBe(
+			"padBits: width must be a number, got symbol Symbol(w)",
+		);
 	});
 
 	it("reject a float base with TypeError and a bad width with RangeError", () => {
@@ -218,6 +228,20 @@ describe.each(["codegen", "closures"])("bit-field accessors (%s)", (strategy) =>
 			}
 		}
 		expect(S.read(heap, p)).toEqual({ a: 1, b: 2, s: 3, w: 4n });
+	});
+
+	it("refuses a bigint for a bit-field of a number, checked or not, and a number for one of a bigint", () => {
+		const S = struct("Flags", { a: bits(u8, 3), w: bits(i64, 40) });
+		const heap = new Heap();
+		for (const checked of [true, false]) {
+			const v = S.view(heap, heap.alloc(S.size, S.align), { checked });
+			const big = expectRefused(heap, TypeError, () => {
+				v.a = 5n as never;
+			});
+			expect(big.message).toBe("Flags.a: expected a number for a 3-bit bit-field, got 5n (bigint)");
+			const number = expectRefused(heap, TypeError, () => v.$write({ a: 1, w: 5 as never }));
+			expect(number.message).toBe("Flags.w: expected a bigint for a 40-bit bit-field, got 5 (number)");
+		}
 	});
 
 	it("rejects non-integers and wrong types only when checked", () => {

@@ -1,6 +1,7 @@
 import { Heap } from "@offheap/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { configure, f32, struct, u8 } from "../src/index.ts";
+import { refusal } from "./support/refusal.ts";
 
 afterEach(() => {
 	configure({ checked: true, codegen: true });
@@ -47,8 +48,14 @@ describe("configure()", () => {
 		expect(struct("W", { x: f32 }).view(heap, v.$ptr).constructor.name).toBe("WView");
 	});
 
-	it("rejects settings that are not booleans", () => {
-		expect(() => configure({ checked: 1 as never })).toThrow(TypeError);
+	it("rejects settings that are not booleans, naming the setting and the value", () => {
+		expect(refusal(TypeError, () => configure({ checked: 1 as never })).message).toBe(
+			"configure: checked must be a boolean, got 1",
+		);
+		expect(refusal(TypeError, () => configure({ codegen: 1n as never })).message).toBe(
+			"configure: codegen must be a boolean, got bigint 1n",
+		);
+		expect(configure({})).toEqual({ checked: true, codegen: true });
 	});
 
 	it("falls back to closures where a content security policy forbids new Function", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bits, f64, field, padBits, struct, u8 } from "../src/index.ts";
+import { refusal } from "./support/refusal.ts";
 
 describe("field()", () => {
 	it("wraps a type or a bit-field with layout options", () => {
@@ -15,6 +16,15 @@ describe("field()", () => {
 		expect(() => field(u8, { packed: "yes" } as never)).toThrow(TypeError);
 		expect(() => field(padBits(u8, 0) as never, {})).toThrow(TypeError);
 		expect(() => field(field(u8, {}) as never, {})).toThrow(TypeError);
+	});
+
+	it("refuses an alignment that is not a number with a TypeError naming it", () => {
+		expect(refusal(TypeError, () => field(u8, { align: 4n as never })).message).toBe(
+			"field: align must be a number, got bigint 4n",
+		);
+		expect(refusal(RangeError, () => field(u8, { align: 3 })).message).toBe(
+			"field: align must be a power of two from 1 to 2^28, got 3",
+		);
 	});
 
 	it("copies the options, so later changes to the object do not change the layout", () => {

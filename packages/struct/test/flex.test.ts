@@ -17,6 +17,7 @@ import {
 	union,
 	utf8,
 } from "../src/index.ts";
+import { refusal } from "./support/refusal.ts";
 
 describe("flex()", () => {
 	it("is only allowed as the last field of a struct with another named field", () => {
@@ -40,6 +41,16 @@ describe("flex()", () => {
 		expect([S.sizeWith(0), S.sizeWith(7), S.sizeWith(100)]).toEqual([16, 16, 109]);
 		expect(() => struct("T", { a: u32 }).sizeWith(1)).toThrow(/has no flexible array member/);
 		expect(() => S.sizeWith(-1)).toThrow(RangeError);
+	});
+
+	it("refuses a count that is not a number with a TypeError naming it", () => {
+		const S = struct("Msg", { n: u32, tail: flex(i8) });
+		expect(refusal(TypeError, () => S.sizeWith(2n as never)).message).toBe(
+			"Msg.sizeWith: count must be a number, got bigint 2n",
+		);
+		expect(refusal(RangeError, () => S.sizeWith(-1)).message).toBe(
+			"Msg.sizeWith: count must be a non-negative integer, got -1",
+		);
 	});
 
 	it("emits C's T name[] and leaves the member out of read, write and Infer", () => {
@@ -114,6 +125,18 @@ describe.each(["codegen", "closures"])("flexible array views (%s)", (strategy) =
 			bag.items.get(1).x = "1" as never;
 		});
 		expect(field.message).toBe('Bag.items[1].x: expected a number for f32, got "1" (string)');
+	});
+
+	it("refuses an index that is not a number with a TypeError naming it, when checked", () => {
+		const Msg = struct("Msg", { n: u32, data: flex(u32) });
+		const heap = new Heap();
+		const m = Msg.view(heap, heap.alloc(Msg.sizeWith(2), Msg.align));
+		expect(expectRefused(heap, TypeError, () => m.data.set(1n as never, 5)).message).toBe(
+			"Msg.data: index must be a number, got bigint 1n",
+		);
+		expect(expectRefused(heap, TypeError, () => m.data.get(Symbol() as never)).message).toBe(
+			"Msg.data: index must be a number, got symbol Symbol()",
+		);
 	});
 
 	it("checks indices against the heap's end when checked, and not at all otherwise", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { f32, heapViews, i64, struct, u16 } from "../src/index.ts";
+import { refusal } from "./support/refusal.ts";
 
 describe("heapViews()", () => {
 	it("lets types read and write a WebAssembly.Memory", () => {
@@ -18,6 +19,15 @@ describe("heapViews()", () => {
 		expect(u16.read(views, 11)).toBe(0xbeef); // misaligned: through the DataView
 		i64.write(views, 5, -1n);
 		expect(i64.read(views, 5)).toBe(-1n);
+	});
+
+	it("refuses anything but an ArrayBuffer or SharedArrayBuffer with a TypeError naming it", () => {
+		expect(refusal(TypeError, () => heapViews(5 as never)).message).toBe(
+			"heapViews: expected an ArrayBuffer or SharedArrayBuffer, got 5",
+		);
+		expect(refusal(TypeError, () => heapViews(new Uint8Array(8) as never)).message).toBe(
+			"heapViews: expected an ArrayBuffer or SharedArrayBuffer, got object [object Uint8Array]",
+		);
 	});
 
 	it("works over a SharedArrayBuffer", () => {

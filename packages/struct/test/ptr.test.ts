@@ -1,4 +1,5 @@
 import { Heap } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { f32, i32, type PtrType, ptr, type StructType, struct, type Type } from "../src/index.ts";
 
@@ -34,6 +35,18 @@ describe("ptr()", () => {
 		let sum = 0;
 		for (let p = a; p !== 0; p = Node.view(heap, p).next) sum += Node.view(heap, p).value;
 		expect([sum, Node.schema.next.target, Node.schema.next.name]).toEqual([3, Node, "ptr<Node>"]);
+	});
+
+	it("refuses a bigint pointer argument or value with a TypeError naming it", () => {
+		const heap = new Heap();
+		const p = heap.alloc(4);
+		const P = ptr(f32);
+		expect(expectRefused(heap, TypeError, () => P.write(heap, p, 5n as never)).message).toBe(
+			"ptr.write: expected a number for ptr, got 5n (bigint)",
+		);
+		expect(expectRefused(heap, TypeError, () => P.read(heap, 8n as never)).message).toBe(
+			"ptr.read: ptr must be a number, got bigint 8n",
+		);
 	});
 
 	it("rejects values that are not u32 when checked, and targets that are not types", () => {

@@ -1,4 +1,5 @@
 import { Heap, InvalidPointerError } from "@offheap/core";
+import { expectRefused } from "@offheap/test-support/refused";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -110,6 +111,23 @@ describe("scalars", () => {
 		expect(() => i64.write(heap, p, 1 as never)).toThrow(/expected a bigint for i64/);
 		expect(() => u64.write(heap, p, -1n)).toThrow(RangeError);
 		expect(() => i64.write(heap, p, 2n ** 63n)).toThrow(RangeError);
+	});
+
+	it("refuses a pointer that is not a number, and a bigint or symbol value for a number, with TypeErrors", () => {
+		const heap = new Heap();
+		const p = heap.alloc(8, 8);
+		const cases: [() => unknown, string][] = [
+			[() => u8.write(heap, 8n as never, 1), "u8.write: ptr must be a number, got bigint 8n"],
+			[() => f64.read(heap, Symbol() as never), "f64.read: ptr must be a number, got symbol Symbol()"],
+			[() => u8.write(heap, p, 5n as never), "u8.write: expected a number for u8, got 5n (bigint)"],
+			[
+				() => i32.write(heap, p, Symbol("v") as never),
+				"i32.write: expected a number for i32, got Symbol(v) (symbol)",
+			],
+			[() => u64.write(heap, p, 5 as never), "u64.write: expected a bigint for u64, got 5 (number)"],
+		];
+		for (const [misuse, message] of cases)
+			expect(expectRefused(heap, TypeError, misuse).message).toBe(message);
 	});
 
 	it("rejects NULL and out-of-heap pointers with InvalidPointerError when checked", () => {

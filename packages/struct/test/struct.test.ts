@@ -23,6 +23,7 @@ import {
 	union,
 	utf8,
 } from "../src/index.ts";
+import { refusal } from "./support/refusal.ts";
 import { arbitraryValue } from "./support/values.ts";
 
 function everything() {
@@ -388,6 +389,80 @@ describe.each(["codegen", "closures"])("struct views (%s)", (strategy) => {
 			expect(expectRefused(heap, kind, misuse).message).toBe(message);
 	});
 
+	it("refuses a pointer that is not a number with a TypeError naming it, when checked", () => {
+		const S = struct("S", { x: f64 });
+		const heap = new Heap();
+		const cases: [() => unknown, string][] = [
+			[() => S.view(heap, 8n as never), "S.view: ptr must be a number, got bigint 8n"],
+			[() => S.cursor(heap).$at(8n as never), "S.$at: ptr must be a number, got bigint 8n"],
+			[() => S.cursor(heap).$at(Symbol() as never), "S.$at: ptr must be a number, got symbol Symbol()"],
+			[() => S.read(heap, 8n as never), "S.read: ptr must be a number, got bigint 8n"],
+			[
+				() => S.write(heap, Symbol("p") as never, { x: 1 }),
+				"S.write: ptr must be a number, got symbol Symbol(p)",
+			],
+		];
+		for (const [misuse, message] of cases)
+			expect(expectRefused(heap, TypeError, misuse).message).toBe(message);
+	});
+
+	it("refuses a heap argument that has no typed-array views with a TypeError naming it", () => {
+		const S = struct("S", { x: f64 });
+		const A = array(u8, 2);
+		expect(refusal(TypeError, () => S.view(undefined as never, 8)).message).toBe(
+			"S.view: heap must be a Heap or the views of heapViews(), got undefined",
+		);
+		expect(refusal(TypeError, () => A.cursor(new ArrayBuffer(8) as never)).message).toBe(
+			"u8[2].cursor: heap must be a Heap or the views of heapViews(), got object [object ArrayBuffer]",
+		);
+	});
+
+	it("refuses a bigint or a symbol for a number field, and a number for a 64-bit one, naming the field", () => {
+		const S = struct("Rec", { n: u8, x: f32, big: i64, list: array(u16, 2) });
+		const heap = new Heap();
+		const p = heap.alloc(S.size, S.align);
+		const v = S.view(heap, p);
+		const good = { n: 1, x: 1, big: 1n, list: [1, 2] };
+		S.write(heap, p, good);
+		const cases: [() => unknown, string][] = [
+			[
+				() => {
+					v.n = 5n as never;
+				},
+				"Rec.n: expected a number for u8, got 5n (bigint)",
+			],
+			[
+				() => {
+					v.n = Symbol("s") as never;
+				},
+				"Rec.n: expected a number for u8, got Symbol(s) (symbol)",
+			],
+			[
+				() => S.write(heap, p, { ...good, list: [1, 2n] } as never),
+				"Rec.list[1]: expected a number for u16, got 2n (bigint)",
+			],
+			[
+				() => v.list.set(0, Symbol() as never),
+				"Rec.list[0]: expected a number for u16, got Symbol() (symbol)",
+			],
+			[
+				() => {
+					v.x = 1n as never;
+				},
+				"Rec.x: expected a number for f32, got 1n (bigint)",
+			],
+			[
+				() => {
+					v.big = 1 as never;
+				},
+				"Rec.big: expected a bigint for i64, got 1 (number)",
+			],
+			[() => v.$write({ ...good, big: 1 } as never), "Rec.big: expected a bigint for i64, got 1 (number)"],
+		];
+		for (const [misuse, message] of cases)
+			expect(expectRefused(heap, TypeError, misuse).message).toBe(message);
+	});
+
 	it("wraps integers like typed arrays when unchecked, but still refuses a number for i64", () => {
 		const S = struct("S", { n: u8, big: i64 });
 		const heap = new Heap();
@@ -410,6 +485,20 @@ describe("struct()", () => {
 		expect(Particle.field("life")).toMatchObject({ name: "life", offset: 16, size: 4, type: f32 });
 		expect(Particle.kind).toBe("struct");
 		expect(Particle.schema.pos).toBe(Vec2);
+	});
+
+	it("refuses options and field names that are not of the right type, naming them", () => {
+		expect(refusal(TypeError, () => struct("S", { x: u8 }, { align: 8n as never })).message).toBe(
+			"struct S: align must be a number, got bigint 8n",
+		);
+		expect(refusal(TypeError, () => union("U", { x: u8 }, { pack: Symbol() as never })).message).toBe(
+			"union U: pack must be a number, got symbol Symbol()",
+		);
+		const S = struct("S", { a: u8 });
+		expect(refusal(TypeError, () => S.offsetOf(Symbol("a") as never)).message).toBe(
+			"S has no field symbol Symbol(a)",
+		);
+		expect(refusal(TypeError, () => S.field(5 as never)).message).toBe("S has no field 5");
 	});
 
 	it("refuses offsetOf for unknown fields and for bit-fields, which have no address", () => {

@@ -20,6 +20,7 @@ import {
 	utf8,
 } from "../src/index.ts";
 import { SchemaGenerator } from "./support/random-schema.ts";
+import { refusal } from "./support/refusal.ts";
 
 const hasCC = spawnSync("cc", ["--version"], { stdio: "ignore" }).status === 0;
 if (!hasCC)
@@ -134,6 +135,11 @@ struct __attribute__((aligned(32))) T {
 #pragma pack(pop)
 typedef struct T T;
 `);
+	});
+
+	it("refuses what is not a type, naming it", () => {
+		expect(refusal(TypeError, () => toC(5 as never)).message).toBe("toC: expected a type, got 5");
+		expect(refusal(TypeError, () => toC([u8, null] as never)).message).toBe("toC: expected a type, got null");
 	});
 
 	it("rejects two different types with the same name in one header", () => {

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { array, configure, struct, u8, utf8 } from "../src/index.ts";
 import { utf8Length } from "../src/internal/utf8-codec.ts";
+import { refusal } from "./support/refusal.ts";
 import { utf8String } from "./support/values.ts";
 
 const encoder = new TextEncoder();
@@ -93,6 +94,22 @@ describe("utf8(n)", () => {
 				},
 			),
 			{ numRuns: 200 },
+		);
+	});
+
+	it("refuses a size or a pointer that is not a number with a TypeError naming it", () => {
+		expect(refusal(TypeError, () => utf8(8n as never)).message).toBe(
+			"utf8: maxBytes must be a number, got bigint 8n",
+		);
+		expect(refusal(TypeError, () => utf8(Symbol() as never)).message).toBe(
+			"utf8: maxBytes must be a number, got symbol Symbol()",
+		);
+		const heap = new Heap();
+		expect(expectRefused(heap, TypeError, () => utf8(4).write(heap, 8n as never, "a")).message).toBe(
+			"utf8[4].write: ptr must be a number, got bigint 8n",
+		);
+		expect(expectRefused(heap, TypeError, () => utf8(4).read(heap, Symbol() as never)).message).toBe(
+			"utf8[4].read: ptr must be a number, got symbol Symbol()",
 		);
 	});
 

@@ -4,7 +4,7 @@
  */
 import type { HeapViews } from "../api.ts";
 import { settings, useCodegen } from "../configure.ts";
-import { checkPointer } from "./checks.ts";
+import { checkHeap, checkPointer, rejectNotNumber } from "./checks.ts";
 import { closureArray, closureRecord } from "./closures.ts";
 import { generateArray, generateRecord } from "./codegen.ts";
 import type { AggregateLike, ArrayTypeLike, RecordLike } from "./plan.ts";
@@ -83,11 +83,14 @@ export class AggregateAccess {
 
 	view(heap: HeapViews, ptr: number, checked: boolean | undefined): ViewObject {
 		const c = checked ?? settings.checked;
+		checkHeap(`${this.type.name}.view`, heap);
+		if (typeof ptr !== "number") rejectNotNumber(`${this.type.name}.view`, "ptr", ptr);
 		const aligned = ptr % this.type.align === 0;
 		return new (this.get(aligned, c).View)(heap).$at(ptr);
 	}
 
 	cursor(heap: HeapViews, checked: boolean | undefined): ViewObject {
+		checkHeap(`${this.type.name}.cursor`, heap);
 		return new (this.get(true, checked ?? settings.checked).View)(heap);
 	}
 

@@ -2,7 +2,7 @@
  * The cold paths of every accessor: building and throwing errors. Kept out of the generated and
  * closure accessors so that those stay small enough to inline.
  */
-import { InvalidPointerError } from "@offheap/core";
+import { describeArgument, InvalidPointerError } from "@offheap/core";
 import type { HeapViews } from "../api.ts";
 import type { ScalarInfo } from "./scalar-info.ts";
 
@@ -114,7 +114,27 @@ export function pointerProblem(
 	return undefined;
 }
 
-/** Throws the InvalidPointerError for `ptr`; `operation` names the type and the call (`Vec2.$at`). */
+/**
+ * Throws the TypeError for an argument called `name` of `where` (`S.$at`, `array`) that is not a
+ * number: a bigint or a symbol would otherwise meet an engine error ("Cannot mix BigInt…").
+ */
+export function rejectNotNumber(where: string, name: string, value: unknown): never {
+	throw new TypeError(`${where}: ${name} must be a number, got ${describeArgument(value)}`);
+}
+
+/** Throws unless `heap` has the typed-array views accessors read (a `Heap`, or what `heapViews` makes). */
+export function checkHeap(where: string, heap: unknown): void {
+	if (typeof heap !== "object" || heap === null || !((heap as { u8?: unknown }).u8 instanceof Uint8Array)) {
+		throw new TypeError(
+			`${where}: heap must be a Heap or the views of heapViews(), got ${describeArgument(heap)}`,
+		);
+	}
+}
+
+/**
+ * Throws the InvalidPointerError for `ptr` (a TypeError when it is not a number at all); `operation`
+ * names the type and the call (`Vec2.$at`).
+ */
 export function rejectPointer(
 	operation: string,
 	heap: HeapViews,
@@ -122,6 +142,7 @@ export function rejectPointer(
 	size: number,
 	align: number,
 ): never {
+	if (typeof ptr !== "number") rejectNotNumber(operation, "ptr", ptr);
 	throw new InvalidPointerError(operation, ptr, pointerProblem(heap, ptr, size, align) ?? "rejected");
 }
 
@@ -130,11 +151,13 @@ export function rejectPointer(
  * there). The message is only built on failure, so a passing check allocates nothing.
  */
 export function checkPointer(name: string, op: string, heap: HeapViews, ptr: number, size: number): void {
-	if (ptr >>> 0 !== ptr || ptr === 0 || ptr + size > heap.u8.length)
+	if (typeof ptr !== "number" || ptr >>> 0 !== ptr || ptr === 0 || ptr + size > heap.u8.length)
 		rejectPointer(`${name}.${op}`, heap, ptr, size, 1);
 }
 
+/** Throws for an array index: a TypeError when it is not a number, else a RangeError. */
 export function rejectIndex(where: string, index: unknown, length: number): never {
+	if (typeof index !== "number") rejectNotNumber(where, "index", index);
 	if (length === Number.POSITIVE_INFINITY) {
 		throw new RangeError(
 			`${where}: index ${describe(index)} is not a non-negative integer, or its element lies outside the heap`,

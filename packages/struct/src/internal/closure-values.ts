@@ -41,7 +41,7 @@ const FAST: { readonly [view: string]: FastAccess } = {
 		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				const x = v as number;
-				if ((x & 255) !== x) rejectScalar(path(this, rel), info, v);
+				if (typeof x !== "number" || (x & 255) !== x) rejectScalar(path(this, rel), info, v);
 				this.$heap.u8[this.$ptr + o] = x;
 			},
 	},
@@ -57,7 +57,7 @@ const FAST: { readonly [view: string]: FastAccess } = {
 		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				const x = v as number;
-				if ((x << 24) >> 24 !== x) rejectScalar(path(this, rel), info, v);
+				if (typeof x !== "number" || (x << 24) >> 24 !== x) rejectScalar(path(this, rel), info, v);
 				this.$heap.i8[this.$ptr + o] = x;
 			},
 	},
@@ -73,7 +73,7 @@ const FAST: { readonly [view: string]: FastAccess } = {
 		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				const x = v as number;
-				if ((x & 65535) !== x) rejectScalar(path(this, rel), info, v);
+				if (typeof x !== "number" || (x & 65535) !== x) rejectScalar(path(this, rel), info, v);
 				this.$heap.u16[(this.$ptr + o) >>> 1] = x;
 			},
 	},
@@ -89,7 +89,7 @@ const FAST: { readonly [view: string]: FastAccess } = {
 		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				const x = v as number;
-				if ((x << 16) >> 16 !== x) rejectScalar(path(this, rel), info, v);
+				if (typeof x !== "number" || (x << 16) >> 16 !== x) rejectScalar(path(this, rel), info, v);
 				this.$heap.i16[(this.$ptr + o) >>> 1] = x;
 			},
 	},
@@ -105,7 +105,7 @@ const FAST: { readonly [view: string]: FastAccess } = {
 		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				const x = v as number;
-				if (x >>> 0 !== x) rejectScalar(path(this, rel), info, v);
+				if (typeof x !== "number" || x >>> 0 !== x) rejectScalar(path(this, rel), info, v);
 				this.$heap.u32[(this.$ptr + o) >>> 2] = x;
 			},
 	},
@@ -121,7 +121,7 @@ const FAST: { readonly [view: string]: FastAccess } = {
 		checked: (o, rel, info) =>
 			function (this: Base, v: unknown) {
 				const x = v as number;
-				if ((x | 0) !== x) rejectScalar(path(this, rel), info, v);
+				if (typeof x !== "number" || (x | 0) !== x) rejectScalar(path(this, rel), info, v);
 				this.$heap.i32[(this.$ptr + o) >>> 2] = x;
 			},
 	},
@@ -236,13 +236,13 @@ const PUT: { readonly [view: string]: Store } = {
 
 /** The checks of checked mode, one function literal per scalar (64-bit integers: {@link BIGINT_TEST}). */
 const TEST: { readonly [name: string]: (v: unknown) => boolean } = {
-	i8: (v) => ((v as number) << 24) >> 24 !== v,
-	u8: (v) => ((v as number) & 255) !== v,
-	i16: (v) => ((v as number) << 16) >> 16 !== v,
-	u16: (v) => ((v as number) & 65535) !== v,
-	i32: (v) => ((v as number) | 0) !== v,
-	u32: (v) => (v as number) >>> 0 !== v,
-	ptr: (v) => (v as number) >>> 0 !== v,
+	i8: (v) => typeof v !== "number" || (v << 24) >> 24 !== v,
+	u8: (v) => typeof v !== "number" || (v & 255) !== v,
+	i16: (v) => typeof v !== "number" || (v << 16) >> 16 !== v,
+	u16: (v) => typeof v !== "number" || (v & 65535) !== v,
+	i32: (v) => typeof v !== "number" || (v | 0) !== v,
+	u32: (v) => typeof v !== "number" || v >>> 0 !== v,
+	ptr: (v) => typeof v !== "number" || v >>> 0 !== v,
 	f32: (v) => typeof v !== "number",
 	f64: (v) => typeof v !== "number",
 	bool: (v) => typeof v !== "boolean",

@@ -45,7 +45,13 @@ function baseClass(
 	const proto = View.prototype as Base;
 	proto.$at = variant.checked
 		? function (this: Base, p: number) {
-				if (p >>> 0 !== p || p === 0 || p + size > this.$heap.u8.length || (p & (align - 1)) !== 0) {
+				if (
+					typeof p !== "number" ||
+					p >>> 0 !== p ||
+					p === 0 ||
+					p + size > this.$heap.u8.length ||
+					(p & (align - 1)) !== 0
+				) {
 					rejectPointer(op, this.$heap, p, size, align);
 				}
 				this.$ptr = p;
@@ -151,8 +157,10 @@ export function closureArray(type: ArrayTypeLike, variant: Variant, resolve: Res
 	const unbounded = type.unbounded === true;
 	const checkIndex = (view: Base, i: number): void => {
 		if (!checked) return;
+		const length = unbounded ? Number.POSITIVE_INFINITY : n;
+		if (typeof i !== "number") rejectIndex(path(view, ""), i, length);
 		const out = unbounded ? view.$ptr + i * stride + stride > view.$heap.u8.length : i >= n;
-		if (i >>> 0 !== i || out) rejectIndex(path(view, ""), i, unbounded ? Number.POSITIVE_INFINITY : n);
+		if (i >>> 0 !== i || out) rejectIndex(path(view, ""), i, length);
 	};
 	const node = accessNode(a, checked);
 	let load: Load;
@@ -208,6 +216,8 @@ export function closureArray(type: ArrayTypeLike, variant: Variant, resolve: Res
 		},
 		addressOf: {
 			value(this: Base, i: number) {
+				if (checked && typeof i !== "number")
+					rejectIndex(path(this, ""), i, unbounded ? Number.POSITIVE_INFINITY : n);
 				return this.$ptr + i * stride;
 			},
 		},

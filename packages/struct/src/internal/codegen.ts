@@ -41,7 +41,7 @@ function atMethod(type: AggregateLike, variant: Variant): string {
 	const align = variant.aligned ? type.align : 1;
 	const misaligned = align > 1 ? ` || (p & ${align - 1}) !== 0` : "";
 	return (
-		`$at(p) { if ((p >>> 0) !== p || p === 0 || p + ${type.size} > this.$heap.u8.length${misaligned}) ` +
+		`$at(p) { if (typeof p !== "number" || (p >>> 0) !== p || p === 0 || p + ${type.size} > this.$heap.u8.length${misaligned}) ` +
 		`rt.rejectPointer(${str(`${type.name}.$at`)}, this.$heap, p, ${type.size}, ${align}); this.$ptr = p; return this; }`
 	);
 }
@@ -122,10 +122,10 @@ export function generateArray(type: ArrayTypeLike, variant: Variant, resolve: Re
 	const deps = new Deps(type);
 	const unbounded = type.unbounded === true;
 	// A flexible array member has no length: its indices can only be checked against the heap's end.
-	const bound = unbounded ? `q + ${stride} > this.$heap.u8.length` : `i >= ${n}`;
-	const index = checked
-		? `if ((i >>> 0) !== i || ${bound}) rt.rejectIndex(rt.path(this, ""), i, ${unbounded ? "Infinity" : n});`
-		: "";
+	// Checked before the address is computed from it: a bigint index would throw there.
+	const bound = unbounded ? `this.$ptr + i * ${stride} + ${stride} > this.$heap.u8.length` : `i >= ${n}`;
+	const reject = `rt.rejectIndex(rt.path(this, ""), i, ${unbounded ? "Infinity" : n});`;
+	const index = checked ? `if (typeof i !== "number" || (i >>> 0) !== i || ${bound}) ${reject}` : "";
 	const q = (p: string): string => `const q = ${p} + i * ${stride};`;
 	const emitter = new WriteEmitter(checked, deps);
 	const element = emitter.access(
@@ -146,7 +146,7 @@ export function generateArray(type: ArrayTypeLike, variant: Variant, resolve: Re
 		const R = deps.add("R", child.read);
 		init = `this.$c = new ${C}(h, this, 0);`;
 		get = `const c = new ${C}(this.$heap, this, i); c.$ptr = q; return c;`;
-		cursor = `${q("this.$ptr")} ${index} const c = this.$c; c.$ptr = q; c.$key = i; return c;`;
+		cursor = `${index} ${q("this.$ptr")} const c = this.$c; c.$ptr = q; c.$key = i; return c;`;
 		load = `${R}(h, q)`;
 	} else {
 		const value = a as Extract<Access, { k: "scalar" | "utf8" }>;
@@ -164,10 +164,10 @@ function write(h, p, v, at) {
 class ArrayView {
 	${commonMethods(type, variant, init)}
 	get length() { return ${n}; }
-	get(i) { ${q("this.$ptr")} ${index} ${get} }
-	set(i, v) { ${q("this.$ptr")} ${index} ${set} }
+	get(i) { ${index} ${q("this.$ptr")} ${get} }
+	set(i, v) { ${index} ${q("this.$ptr")} ${set} }
 	cursor(i) { ${cursor} }
-	addressOf(i) { return this.$ptr + i * ${stride}; }
+	addressOf(i) { ${checked ? `if (typeof i !== "number") ${reject}` : ""} return this.$ptr + i * ${stride}; }
 	*[Symbol.iterator]() { for (let i = 0; i < ${n}; i++) yield this.get(i); }
 }
 Object.defineProperty(ArrayView.prototype, "$type", { value: T });

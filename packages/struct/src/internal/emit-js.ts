@@ -44,19 +44,21 @@ export function scalarReject(info: ScalarInfo, v: string, checked: boolean): str
 	if (!checked) return "";
 	if (info.value === "boolean") return `typeof ${v} !== "boolean"`;
 	if (!info.integer) return `typeof ${v} !== "number"`;
+	// The type first: the integer tests below throw an engine error for a bigint or a symbol.
+	const number = `typeof ${v} !== "number"`;
 	switch (info.view) {
 		case "i8":
-			return `(${v} << 24 >> 24) !== ${v}`;
+			return `${number} || (${v} << 24 >> 24) !== ${v}`;
 		case "u8":
-			return `(${v} & 255) !== ${v}`;
+			return `${number} || (${v} & 255) !== ${v}`;
 		case "i16":
-			return `(${v} << 16 >> 16) !== ${v}`;
+			return `${number} || (${v} << 16 >> 16) !== ${v}`;
 		case "u16":
-			return `(${v} & 65535) !== ${v}`;
+			return `${number} || (${v} & 65535) !== ${v}`;
 		case "i32":
-			return `(${v} | 0) !== ${v}`;
+			return `${number} || (${v} | 0) !== ${v}`;
 		default:
-			return `(${v} >>> 0) !== ${v}`;
+			return `${number} || (${v} >>> 0) !== ${v}`;
 	}
 }
 

@@ -1,6 +1,7 @@
 /** Validation and layout of a struct or union schema: what `struct()` and `union()` share. */
 import type { FieldInfo, Fields, StructOptions, Type, TypeKind } from "../api.ts";
 import { checkAlignOption } from "../field.ts";
+import { rejectNotNumber } from "./checks.ts";
 import { type LayoutField, layOut } from "./layout.ts";
 import { checkTypeName, identifierProblem } from "./names.ts";
 
@@ -96,6 +97,8 @@ function checkOptions(where: string, options: StructOptions): void {
 	if (options.packed !== undefined && typeof options.packed !== "boolean")
 		throw new TypeError(`${where}: packed must be a boolean`);
 	if (options.align !== undefined) checkAlignOption(where, options.align);
+	if (options.pack !== undefined && typeof options.pack !== "number")
+		rejectNotNumber(where, "pack", options.pack);
 	if (options.pack !== undefined && ![1, 2, 4, 8, 16].includes(options.pack)) {
 		throw new RangeError(
 			`${where}: pack must be 1, 2, 4, 8 or 16 (as #pragma pack), got ${String(options.pack)}`,
