@@ -1,4 +1,4 @@
-import type { Allocator, Heap, Ptr } from "@offheap/core";
+import { type Allocator, checkOptions, describeArgument, type Heap, type Ptr } from "@offheap/core";
 import {
 	configure,
 	ELEMENT_KIND,
@@ -13,6 +13,7 @@ import {
 } from "@offheap/struct";
 import type { ListNode, ListOptions } from "./api.ts";
 import {
+	checkAllocator,
 	checkSpare,
 	checkType,
 	createHeader,
@@ -29,6 +30,9 @@ import { adoptNode, rejectFreed } from "./internal/reject.ts";
 const { ADDRESS_MASK, N_NEXT, N_PREV, W_CELL, W_FIRST, W_LAST, W_LENGTH } = layout;
 const { W_SPARE_LIMIT } = layout;
 const { bool: K_BOOL, other: K_OTHER } = ELEMENT_KIND;
+
+/** The options of `new List(...)`. */
+const CREATE_OPTIONS: readonly string[] = ["nodes", "spare", "checked"];
 
 /** A typed array as the hot paths index it. */
 type Indexed = { [index: number]: unknown };
@@ -103,11 +107,18 @@ export class ListState<T extends Type = Type> {
 
 	/** @internal Use `new List(...)` or `List.open(...)`. */
 	protected constructor(allocator: Allocator, type: T, options: ListOptions) {
+		checkAllocator("List", "allocator", allocator);
 		checkType("List", type);
+		// List.open checked its own options before it passed the header's address in this key.
+		const opening = typeof options === "object" && options !== null && OPEN in options;
+		if (!opening) checkOptions("List", options, CREATE_OPTIONS);
 		const checked = options.checked ?? configure({}).checked;
 		if (typeof checked !== "boolean")
-			throw new TypeError(`List: checked must be a boolean, got ${typeof checked}`);
+			throw new TypeError(`List: checked must be a boolean, got ${describeArgument(checked)}`);
 		const nodes = options.nodes ?? allocator;
+		if (nodes !== allocator) checkAllocator("List", "nodes", nodes);
+		// Checked before anything is allocated, so that a refused option changes nothing.
+		const spare = options.spare === undefined ? layout.SPARE_ALL : checkSpare(options.spare);
 		if (nodes.heap !== allocator.heap)
 			throw new TypeError("List: the node allocator must hand out blocks of the same heap");
 		this.allocator = allocator;
@@ -131,10 +142,9 @@ export class ListState<T extends Type = Type> {
 		this.hi = valueCheck.hi;
 		this.staged = undefined;
 		this.depth = 0;
-		const opened = (options as OpenOptions)[OPEN];
-		const spare = options.spare === undefined ? layout.SPARE_ALL : checkSpare(options.spare);
-		const address =
-			opened === undefined ? createHeader(allocator, type, spare) : openHeader(this.heap, opened, type);
+		const address = opening
+			? openHeader(this.heap, (options as OpenOptions)[OPEN] as number, type)
+			: createHeader(allocator, type, spare);
 		this.hdr = address >>> 2;
 		// On a checked heap removed nodes go back to the allocator, whose quarantine and poison catch
 		// stale handles with the sites where the node was allocated and freed.
@@ -246,6 +256,7 @@ export class ListState<T extends Type = Type> {
 		const u32 = this.heap.u32;
 		// Literal word numbers, as in list.ts: node word 2 is the owner word, header word 4 the cell.
 		if (
+			typeof node !== "number" ||
 			u32[(node & -8) >>> 2] !== ((u32[hdr + 4] as number) | (node & 7)) ||
 			hdr === 0 ||
 			node >>> 0 !== node
@@ -265,6 +276,7 @@ export class ListState<T extends Type = Type> {
 		const hdr = this.hdr & 0x3fffffff;
 		const u32 = this.heap.u32;
 		if (
+			typeof node !== "number" ||
 			u32[(node & -8) >>> 2] !== ((u32[hdr + 4] as number) | (node & 7)) ||
 			hdr === 0 ||
 			node >>> 0 !== node

@@ -1,4 +1,4 @@
-import type { Allocator, Ptr } from "@offheap/core";
+import { type Allocator, checkOptions, type Ptr } from "@offheap/core";
 import type { Type, WriteValue } from "@offheap/struct";
 import type { ListNode, ListOptions, SpliceOptions } from "./api.ts";
 import { checkType, OPEN, type OpenOptions } from "./internal/header.ts";
@@ -55,8 +55,9 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 	 * @param allocator - a `Heap`, an arena, or any `Allocator`.
 	 * @param type - the payload type: a scalar, `ptr`, struct, union, array or utf8 type.
 	 * @param options - where nodes come from, checks; see {@link ListOptions}.
-	 * @throws TypeError or RangeError for a bad type or option, `OutOfMemoryError` when the allocator
-	 * cannot hold the header (nothing stays allocated then).
+	 * @throws TypeError for an allocator that is not one, a bad type or an unknown option (naming it and
+	 * every valid one), TypeError or RangeError for a bad option value, `OutOfMemoryError` when the
+	 * allocator cannot hold the header (nothing stays allocated then).
 	 */
 	constructor(allocator: Allocator, type: T, options: ListOptions = {}) {
 		super(allocator, type, options);
@@ -66,7 +67,8 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 	 * Recreates the view of the list whose header is at `address` (its {@link List.address}), after
 	 * `Heap.open` or in a worker. Give the allocators the list was made with.
 	 * @throws `InvalidPointerError` when no list header is at `address`, TypeError when the list holds
-	 * another payload type, `HeapCorruptionError` when the header is inconsistent.
+	 * another payload type or for an unknown option, `HeapCorruptionError` when the header is
+	 * inconsistent.
 	 * @example
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
@@ -86,6 +88,7 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 		address: Ptr,
 		options: ListOptions = {},
 	): List<T> {
+		checkOptions("List.open", options, ["nodes", "spare", "checked"]); // `spare` is the stored one
 		const open: OpenOptions = { ...options, [OPEN]: address };
 		return new List(allocator, type, open);
 	}
@@ -261,7 +264,7 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 	 * The source must have the same payload type and the same allocators.
 	 * @throws `InvalidPointerError` (or `DoubleFreeError`) for a node that is not in its list; RangeError
 	 * when `last` does not follow `first`, or `before` is inside the range moved; TypeError for a source
-	 * of another type or allocator; `OutOfMemoryError` when the source's new owner cell cannot be
+	 * of another type or allocator, or an unknown option; `OutOfMemoryError` when the source's new owner cell cannot be
 	 * allocated (a whole-list splice into a non-empty list needs one). Nothing changes in these cases.
 	 * @example
 	 * ```ts
@@ -297,6 +300,7 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 		if (source.type.name !== this.type.name) {
 			throw new TypeError(`List.splice: the source holds ${source.type.name}, not ${this.type.name}`);
 		}
+		checkOptions("List.splice", options, ["before", "first", "last"]);
 		const before = options.before ?? 0;
 		// Checked without compressing owner paths: the splice may still be refused (or fail) below.
 		if (before !== 0) this.ownOnly("splice", before);

@@ -376,6 +376,98 @@ describe.each([true, false])("List misuse (checked: %s)", (checked) => {
 		);
 	});
 
+	it("refuses unknown options and options that are not objects, naming the key and every valid option", () => {
+		const heap = new Heap();
+		const a = new List(heap, u32, { checked });
+		const b = new List(heap, u32, { checked });
+		const n = a.pushBack(1);
+		b.pushBack(2);
+		const cases: [() => unknown, string][] = [
+			[
+				() => new List(heap, u32, { spares: 4 } as never),
+				'List: unknown option "spares" (valid options: nodes, spare, checked)',
+			],
+			[
+				() => new List(heap, u32, { Nodes: heap } as never),
+				'List: unknown option "Nodes"; did you mean "nodes"? (valid options: nodes, spare, checked)',
+			],
+			[() => new List(heap, u32, "fast" as never), 'List: options must be an object, got string "fast"'],
+			[
+				() => List.open(heap, u32, a.address, { capacity: 2 } as never),
+				'List.open: unknown option "capacity" (valid options: nodes, spare, checked)',
+			],
+			[
+				() => a.splice(b, { befor: n } as never),
+				'List.splice: unknown option "befor" (valid options: before, first, last)',
+			],
+			[() => a.splice(b, 0 as never), "List.splice: options must be an object, got 0"],
+			[
+				() => new List(heap, u32, { checked: "yes" } as never),
+				'List: checked must be a boolean, got string "yes"',
+			],
+			[
+				() => new List(heap, u32, { nodes: 5 } as never),
+				"List: nodes must be an Allocator (a Heap, an arena, a pool…), got 5",
+			],
+			[
+				() => new List(null as never, u32),
+				"List: allocator must be an Allocator (a Heap, an arena, a pool…), got null",
+			],
+		];
+		for (const [misuse, message] of cases) {
+			expect(expectRefused(heap, TypeError, misuse).message).toBe(message);
+		}
+		expect(a.toArray()).toEqual([1]);
+		expect(b.toArray()).toEqual([2]);
+		a.free();
+		b.free();
+	});
+
+	it("refuses bigint and symbol node handles, addresses and counts, naming the argument", () => {
+		const heap = new Heap();
+		const Pair = struct("Pair", { a: u32, b: u32 });
+		const list = new List(heap, Pair, { checked });
+		const other = new List(heap, Pair, { checked });
+		list.pushBack({ a: 1, b: 1 });
+		other.pushBack({ a: 2, b: 2 });
+		for (const bad of [1n, Symbol("n")] as unknown as number[]) {
+			const shown = typeof bad === "bigint" ? "bigint 1n" : "symbol Symbol(n)";
+			for (const [operation, misuse] of [
+				["next", () => list.next(bad)],
+				["prev", () => list.prev(bad)],
+				["get", () => list.get(bad)],
+				["set", () => list.set(bad, { a: 0, b: 0 })],
+				["view", () => list.view(bad)],
+				["cursor", () => list.cursor(bad)],
+				["payload", () => list.payload(bad)],
+				["remove", () => list.remove(bad)],
+				["insertBefore", () => list.insertBefore(bad, { a: 0, b: 0 })],
+				["insertAfter", () => list.insertAfter(bad)],
+				["moveToFront", () => list.moveToFront(bad)],
+				["moveToBack", () => list.moveToBack(bad)],
+				["splice", () => list.splice(other, { before: bad })],
+				["splice", () => list.splice(other, { first: bad, last: bad })],
+			] as const) {
+				expect(expectRefused(heap, InvalidPointerError, misuse).message).toBe(
+					`List.${operation}(${String(bad)}): invalid pointer: not a node handle: ${shown} (a handle is a number)`,
+				);
+			}
+			expect(list.owns(bad)).toBe(false);
+			expect(expectRefused(heap, InvalidPointerError, () => List.open(heap, Pair, bad)).message).toBe(
+				`List.open(${String(bad)}): invalid pointer: expected a number, got ${shown}`,
+			);
+			expect(expectRefused(heap, TypeError, () => new List(heap, Pair, { spare: bad })).message).toBe(
+				`List: spare must be a number, got ${shown}`,
+			);
+		}
+		expect(expectRefused(heap, RangeError, () => new List(heap, Pair, { spare: -1 })).message).toBe(
+			"List: spare -1 is not a non-negative integer or Infinity",
+		);
+		expect(list.length).toBe(1);
+		list.free();
+		other.free();
+	});
+
 	it("refuses bad types and options, allocating nothing", () => {
 		const heap = new Heap();
 		expectRefused(heap, TypeError, () => new List(heap, undefined as never));

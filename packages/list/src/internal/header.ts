@@ -2,7 +2,14 @@
  * Creating and reopening a list's header: cold code.
  * @internal
  */
-import { type Allocator, type Heap, HeapCorruptionError, hex, InvalidPointerError } from "@offheap/core";
+import {
+	type Allocator,
+	describeArgument,
+	type Heap,
+	HeapCorruptionError,
+	hex,
+	InvalidPointerError,
+} from "@offheap/core";
 import type { Type } from "@offheap/struct";
 import type { ListOptions } from "../api.ts";
 import {
@@ -62,10 +69,32 @@ export function checkType(operation: string, type: Type): void {
 /** Checks the `spare` option: a count of nodes (larger counts mean no limit). */
 export function checkSpare(spare: unknown): number {
 	if (spare === Number.POSITIVE_INFINITY) return SPARE_ALL;
-	if (typeof spare !== "number" || !Number.isInteger(spare) || spare < 0) {
-		throw new RangeError(`List: spare ${String(spare)} is not a non-negative integer or Infinity`);
+	if (typeof spare !== "number")
+		throw new TypeError(`List: spare must be a number, got ${describeArgument(spare)}`);
+	if (!Number.isInteger(spare) || spare < 0) {
+		throw new RangeError(`List: spare ${describeArgument(spare)} is not a non-negative integer or Infinity`);
 	}
 	return Math.min(spare, SPARE_ALL);
+}
+
+/** Checks that `allocator` (the argument or option `what`) looks like an {@link Allocator}. */
+export function checkAllocator(operation: string, what: string, allocator: unknown): void {
+	const a = allocator as Partial<Allocator> | null;
+	if (
+		typeof a !== "object" ||
+		a === null ||
+		typeof a.malloc !== "function" ||
+		typeof a.realloc !== "function" ||
+		typeof a.free !== "function" ||
+		typeof a.usableSize !== "function" ||
+		typeof a.heap !== "object" ||
+		a.heap === null ||
+		!(a.heap.u32 instanceof Uint32Array)
+	) {
+		throw new TypeError(
+			`${operation}: ${what} must be an Allocator (a Heap, an arena, a pool…), got ${describeArgument(allocator)}`,
+		);
+	}
 }
 
 /** Allocates a header and its owner cell; throws OutOfMemoryError keeping nothing allocated. */
@@ -103,13 +132,14 @@ export function createHeader(allocator: Allocator, type: Type, spare: number): n
 export function openHeader(heap: Heap, address: number, type: Type): number {
 	const u32 = heap.u32;
 	const bytes = heap.u8.length;
-	if (
-		typeof address !== "number" ||
-		address >>> 0 !== address ||
-		address === 0 ||
-		(address & 7) !== 0 ||
-		address + HEADER_BYTES > bytes
-	) {
+	if (typeof address !== "number") {
+		throw new InvalidPointerError(
+			"List.open",
+			address,
+			`expected a number, got ${describeArgument(address)}`,
+		);
+	}
+	if (address >>> 0 !== address || address === 0 || (address & 7) !== 0 || address + HEADER_BYTES > bytes) {
 		throw new InvalidPointerError(
 			"List.open",
 			address,

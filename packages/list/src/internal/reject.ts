@@ -3,7 +3,14 @@
  * that call them so that those stay small enough to inline.
  * @internal
  */
-import { type Allocator, DoubleFreeError, hex, InvalidPointerError, OutOfMemoryError } from "@offheap/core";
+import {
+	type Allocator,
+	DoubleFreeError,
+	describeArgument,
+	hex,
+	InvalidPointerError,
+	OutOfMemoryError,
+} from "@offheap/core";
 import { ADDRESS_MASK, C_LIST, GEN_MASK, N_OWNER, NODE_OFFSET, SPARE_TAG, W_INDIRECT } from "./layout.ts";
 import { release, rootOf } from "./owners.ts";
 
@@ -49,7 +56,14 @@ export function adoptNode(
 ): void {
 	const where = `List.${operation}`;
 	const heap = list.nodeAllocator.heap;
-	if (typeof node !== "number" || node >>> 0 !== node || node === 0 || node >= 2 ** 31) {
+	if (typeof node !== "number") {
+		throw new InvalidPointerError(
+			where,
+			node as number,
+			`not a node handle: ${describeArgument(node)} (a handle is a number)`,
+		);
+	}
+	if (node >>> 0 !== node || node === 0 || node >= 2 ** 31) {
 		if (node === 0)
 			throw new InvalidPointerError(where, 0, "NULL is not a node (an empty list's first and last are 0)");
 		throw new InvalidPointerError(where, node as number, "not a node handle (a handle is a small integer)");
