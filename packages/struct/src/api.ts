@@ -201,7 +201,8 @@ export interface FieldOptions {
 }
 
 /**
- * Layout options of {@link struct} and {@link union}.
+ * Layout options of {@link struct} and {@link union}. An unknown option is a TypeError naming it and
+ * the valid ones.
  *
  * @example
  * ```ts
@@ -233,7 +234,7 @@ export interface StructOptions {
 
 /**
  * Options of the accessors: {@link StructType.view}, {@link StructType.cursor} and their array
- * counterparts.
+ * counterparts. An unknown option (a misspelt `check`) is a TypeError naming it and the valid ones.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 import type { AccessOptions, ArrayView, HeapViews, Infer, Type, WriteValue } from "./api.ts";
 import { AggregateAccess } from "./internal/accessors.ts";
-import { rejectNotNumber } from "./internal/checks.ts";
+import { checkNoMoreArguments, rejectNotNumber } from "./internal/checks.ts";
 import { isType } from "./internal/record.ts";
 
 /**
@@ -78,20 +78,21 @@ export class ArrayType<E extends Type = any, N extends number = any>
 	 * A view of the array at `ptr`, with `get`/`set` by index. Any alignment of `ptr` works.
 	 * @param options - see {@link AccessOptions}.
 	 * @throws {@link @offheap/core!InvalidPointerError} when checked and the array is not inside the heap;
-	 * TypeError when `heap` has no typed-array views or `ptr` is not a number.
+	 * TypeError when `heap` has no typed-array views, `ptr` is not a number, or an option is unknown or
+	 * not of its type.
 	 */
 	view(heap: HeapViews, ptr: number, options?: AccessOptions): ArrayView<E, N> {
-		return this.access.view(heap, ptr, options?.checked) as unknown as ArrayView<E, N>;
+		return this.access.view(heap, ptr, options) as unknown as ArrayView<E, N>;
 	}
 
 	/**
 	 * A view to move with `$at(ptr)` between arrays of this type (addresses aligned to
 	 * {@link ArrayType.align}).
 	 * @param options - see {@link AccessOptions}.
-	 * @throws TypeError when `heap` has no typed-array views.
+	 * @throws TypeError when `heap` has no typed-array views, or an option is unknown or not of its type.
 	 */
 	cursor(heap: HeapViews, options?: AccessOptions): ArrayView<E, N> {
-		return this.access.cursor(heap, options?.checked) as unknown as ArrayView<E, N>;
+		return this.access.cursor(heap, options) as unknown as ArrayView<E, N>;
 	}
 
 	/**
@@ -118,8 +119,8 @@ export class ArrayType<E extends Type = any, N extends number = any>
  *
  * @param type - the element type.
  * @param length - the number of elements (a positive integer).
- * @throws TypeError when `type` is not a type (bit-fields cannot be array elements) or `length` is not
- * a number; RangeError for a bad length or a size of 2^31 bytes or more.
+ * @throws TypeError when `type` is not a type (bit-fields cannot be array elements), `length` is not
+ * a number, or for a third argument (there are no options); RangeError for a bad length or a size of 2^31 bytes or more.
  * @example
  * ```ts
  * import { array, f32, type Infer } from "@offheap/struct";
@@ -129,6 +130,8 @@ export class ArrayType<E extends Type = any, N extends number = any>
  * ```
  */
 export function array<E extends Type, N extends number>(type: E, length: N): ArrayType<E, N> {
+	// biome-ignore lint/complexity/noArguments: counts what the signature leaves out (an options object passed by mistake)
+	checkNoMoreArguments("array", arguments, 2, "(type, length)");
 	if (!isType(type)) throw new TypeError(`array: expected an element type, got ${String(type)}`);
 	if ((type as { flexible?: unknown }).flexible === true) {
 		throw new TypeError(

@@ -1,5 +1,5 @@
 import type { BitFieldBase, BitFieldValue } from "./api.ts";
-import { rejectNotNumber } from "./internal/checks.ts";
+import { checkNoMoreArguments, rejectNotNumber } from "./internal/checks.ts";
 import type { ScalarType } from "./scalar.ts";
 
 function checkBase(where: string, base: unknown): asserts base is ScalarType<BitFieldValue, BitFieldBase> {
@@ -99,8 +99,8 @@ export class PadBits {
  *
  * @param base - an integer scalar (`i8` … `u64`) or `bool`.
  * @param width - bits, from 1 to the base's width (1 for `bool`).
- * @throws TypeError for a float or non-scalar base, or a width that is not a number; RangeError for a
- * bad width.
+ * @throws TypeError for a float or non-scalar base, a width that is not a number, or a third argument
+ * (there are no options); RangeError for a bad width.
  * @example
  * ```ts
  * import { bits, struct, u8 } from "@offheap/struct";
@@ -109,6 +109,8 @@ export class PadBits {
  * ```
  */
 export function bits<V extends BitFieldValue>(base: ScalarType<V, BitFieldBase>, width: number): BitField<V> {
+	// biome-ignore lint/complexity/noArguments: counts what the signature leaves out (an options object passed by mistake)
+	checkNoMoreArguments("bits", arguments, 2, "(base, width)");
 	checkBase("bits", base);
 	checkWidth("bits", base, width, 1);
 	return new BitField(base, width);
@@ -120,8 +122,8 @@ export function bits<V extends BitFieldValue>(base: ScalarType<V, BitFieldBase>,
  *
  * @param base - an integer scalar or `bool`.
  * @param width - bits, from 0 to the base's width.
- * @throws TypeError for a float or non-scalar base, or a width that is not a number; RangeError for a
- * bad width.
+ * @throws TypeError for a float or non-scalar base, a width that is not a number, or a third argument
+ * (there are no options); RangeError for a bad width.
  * @example
  * ```ts
  * import { bits, i32, padBits, struct } from "@offheap/struct";
@@ -130,6 +132,8 @@ export function bits<V extends BitFieldValue>(base: ScalarType<V, BitFieldBase>,
  * ```
  */
 export function padBits(base: ScalarType<BitFieldValue, BitFieldBase>, width: number): PadBits {
+	// biome-ignore lint/complexity/noArguments: counts what the signature leaves out (an options object passed by mistake)
+	checkNoMoreArguments("padBits", arguments, 2, "(base, width)");
 	checkBase("padBits", base);
 	checkWidth("padBits", base, width, 0);
 	return new PadBits(base, width);

@@ -1,11 +1,15 @@
-import { describeArgument } from "@offheap/core";
+import { checkOptions } from "@offheap/core";
 import type { Settings } from "./api.ts";
+import { checkBooleanOption } from "./internal/checks.ts";
 import { codegenAvailable } from "./internal/codegen-probe.ts";
 
 /** The live settings; internal modules read them, users change them through {@link configure}. */
 export const settings: Settings = { checked: true, codegen: true };
 
 let probed = false;
+
+/** The names of the settings. */
+const SETTINGS: readonly (keyof Settings)[] = ["checked", "codegen"];
 
 /** Whether accessors generated now should use `new Function` (probed once, lazily). */
 export function useCodegen(): boolean {
@@ -27,7 +31,7 @@ export function useCodegen(): boolean {
  *
  * @param changes - the settings to change; see {@link Settings}.
  * @returns the settings now in effect.
- * @throws TypeError when a setting is not a boolean.
+ * @throws TypeError for an unknown setting or one that is not a boolean (then nothing changes).
  * @example
  * ```ts
  * import { configure } from "@offheap/struct";
@@ -37,13 +41,10 @@ export function useCodegen(): boolean {
  * configure({ checked: true });
  * ```
  */
-export function configure(changes: Partial<Settings>): Settings {
-	for (const key of ["checked", "codegen"] as const) {
-		const value = changes[key];
-		if (value !== undefined && typeof value !== "boolean") {
-			throw new TypeError(`configure: ${key} must be a boolean, got ${describeArgument(value)}`);
-		}
-	}
+export function configure(changes: Partial<Settings> = {}): Settings {
+	// Every setting is checked before any is changed: a refused call changes nothing.
+	checkOptions("configure", changes, SETTINGS);
+	for (const key of SETTINGS) checkBooleanOption("configure", key, changes[key]);
 	if (changes.checked !== undefined) settings.checked = changes.checked;
 	if (changes.codegen !== undefined) {
 		settings.codegen = changes.codegen && codegenAvailable();

@@ -1,6 +1,7 @@
+import { checkOptions, describeArgument } from "@offheap/core";
 import type { BitFieldValue, FieldOptions, Type } from "./api.ts";
 import type { BitField } from "./bits.ts";
-import { rejectNotNumber } from "./internal/checks.ts";
+import { checkBooleanOption, rejectNotNumber } from "./internal/checks.ts";
 
 /** Checks an alignment given in options: a power of two from 1 to 2^28 (GCC's limit). */
 export function checkAlignOption(where: string, align: unknown): void {
@@ -36,6 +37,9 @@ export class Field<S extends Type | BitField<BitFieldValue> = Type | BitField<Bi
 	}
 }
 
+/** The options of {@link field}. */
+const FIELD_OPTIONS: readonly (keyof FieldOptions)[] = ["align", "packed"];
+
 /**
  * Gives a field layout options: `align` (like `__attribute__((aligned(n)))` or C11 `_Alignas`) and
  * `packed` (like `__attribute__((packed))` on the member).
@@ -51,16 +55,12 @@ export class Field<S extends Type | BitField<BitFieldValue> = Type | BitField<Bi
  * ```
  */
 export function field<S extends Type | BitField<BitFieldValue>>(spec: S, options: FieldOptions): Field<S> {
-	if (typeof options !== "object" || options === null)
-		throw new TypeError("field: options must be an object");
-	for (const key of Object.keys(options)) {
-		if (key !== "align" && key !== "packed")
-			throw new TypeError(`field: unknown option ${JSON.stringify(key)}`);
+	if (options === undefined) {
+		throw new TypeError(`field: options must be an object, got ${describeArgument(options)}`);
 	}
+	checkOptions("field", options, FIELD_OPTIONS);
 	if (options.align !== undefined) checkAlignOption("field", options.align);
-	if (options.packed !== undefined && typeof options.packed !== "boolean") {
-		throw new TypeError("field: packed must be a boolean");
-	}
+	checkBooleanOption("field", "packed", options.packed);
 	const kind = (spec as { kind?: unknown } | null)?.kind;
 	if (kind === "field" || kind === "padBits" || kind === "flex" || kind === undefined) {
 		throw new TypeError(`field: expected a type or a bit-field, got ${String(kind ?? spec)}`);

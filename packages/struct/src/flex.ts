@@ -1,4 +1,5 @@
 import type { Type } from "./api.ts";
+import { checkNoMoreArguments } from "./internal/checks.ts";
 import { isType } from "./internal/record.ts";
 
 /**
@@ -33,7 +34,7 @@ export class FlexibleArray<E extends Type = Type> {
  * access by index ({@link FlexView}); `read` and `write` leave it out, having no length.
  *
  * @param element - the element type (not a struct that itself ends in a flexible array).
- * @throws TypeError when `element` is not a type.
+ * @throws TypeError when `element` is not a type, or for a second argument (there are no options).
  * @example
  * ```ts
  * import { Heap } from "@offheap/core";
@@ -47,6 +48,8 @@ export class FlexibleArray<E extends Type = Type> {
  * ```
  */
 export function flex<E extends Type>(element: E): FlexibleArray<E> {
+	// biome-ignore lint/complexity/noArguments: counts what the signature leaves out (an options object passed by mistake)
+	checkNoMoreArguments("flex", arguments, 1, "(element)");
 	if (!isType(element)) throw new TypeError(`flex: expected an element type, got ${String(element)}`);
 	if ((element as { flexible?: unknown }).flexible === true) {
 		throw new TypeError(

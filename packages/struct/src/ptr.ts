@@ -1,6 +1,6 @@
 import type { HeapViews, Type } from "./api.ts";
 import { settings } from "./configure.ts";
-import { checkPointer, rejectScalar } from "./internal/checks.ts";
+import { checkNoMoreArguments, checkPointer, rejectScalar } from "./internal/checks.ts";
 import { PTR_INFO } from "./internal/scalar-info.ts";
 
 /**
@@ -90,6 +90,7 @@ export class PtrType<T extends Type = Type> implements Type<number> {
  * the self-reference).
  *
  * @param target - the type pointed to, or a function returning it.
+ * @throws TypeError when `target` is neither, or for a second argument (there are no options).
  * @example
  * ```ts
  * import { i32, ptr, type PtrType, struct, type StructType, type Type } from "@offheap/struct";
@@ -101,6 +102,8 @@ export class PtrType<T extends Type = Type> implements Type<number> {
  * ```
  */
 export function ptr<T extends Type>(target: T | (() => T)): PtrType<T> {
+	// biome-ignore lint/complexity/noArguments: counts what the signature leaves out (an options object passed by mistake)
+	checkNoMoreArguments("ptr", arguments, 1, "(target)");
 	if (
 		typeof target !== "function" &&
 		(typeof target !== "object" || target === null || !("size" in target))

@@ -150,10 +150,11 @@ export class StructType<F extends Fields = any, K extends "struct" | "union" = "
 	 *
 	 * @param options - see {@link AccessOptions}.
 	 * @throws {@link @offheap/core!InvalidPointerError} when checked and `ptr` is NULL or `[ptr, ptr + size)` is
-	 * outside the heap; TypeError when `heap` has no typed-array views or `ptr` is not a number.
+	 * outside the heap; TypeError when `heap` has no typed-array views, `ptr` is not a number, or an
+	 * option is unknown or not of its type.
 	 */
 	view(heap: HeapViews, ptr: number, options?: AccessOptions): StructView<F, StructType<F, K>> {
-		return this.access.view(heap, ptr, options?.checked) as unknown as StructView<F, StructType<F, K>>;
+		return this.access.view(heap, ptr, options) as unknown as StructView<F, StructType<F, K>>;
 	}
 
 	/**
@@ -162,10 +163,10 @@ export class StructType<F extends Fields = any, K extends "struct" | "union" = "
 	 * {@link StructType.align} (checked mode checks; use {@link StructType.view} for misaligned data).
 	 *
 	 * @param options - see {@link AccessOptions}.
-	 * @throws TypeError when `heap` has no typed-array views.
+	 * @throws TypeError when `heap` has no typed-array views, or an option is unknown or not of its type.
 	 */
 	cursor(heap: HeapViews, options?: AccessOptions): StructView<F, StructType<F, K>> {
-		return this.access.cursor(heap, options?.checked) as unknown as StructView<F, StructType<F, K>>;
+		return this.access.cursor(heap, options) as unknown as StructView<F, StructType<F, K>>;
 	}
 
 	/**
@@ -203,7 +204,8 @@ export class StructType<F extends Fields = any, K extends "struct" | "union" = "
  * @param name - the C name: a C identifier, not a keyword.
  * @param fields - field names (C identifiers) to types, bit-fields, or {@link field}s with options.
  * @param options - `packed`, `align` and `pack`; see {@link StructOptions}.
- * @throws TypeError for a bad name, field or option; RangeError for a bad alignment or a size of
+ * @throws TypeError for a bad name or field, or an option that is unknown (the message lists the
+ * valid ones) or not of its type; RangeError for a bad alignment or a size of
  * 2^31 bytes or more.
  * @example
  * ```ts

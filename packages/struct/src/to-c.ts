@@ -1,5 +1,6 @@
-import { describeArgument } from "@offheap/core";
+import { checkOptions, describeArgument } from "@offheap/core";
 import type { FieldInfo, FieldOptions, StructOptions, Type } from "./api.ts";
+import { checkBooleanOption } from "./internal/checks.ts";
 import { isType } from "./internal/record.ts";
 import { PTR_INFO, SCALARS } from "./internal/scalar-info.ts";
 
@@ -26,6 +27,9 @@ export interface ToCOptions {
 	 */
 	includes?: boolean;
 }
+
+/** The options of {@link toC}. */
+const TOC_OPTIONS: readonly (keyof ToCOptions)[] = ["asserts", "includes"];
 
 interface Record_ extends Type {
 	readonly kind: "struct" | "union";
@@ -135,8 +139,8 @@ function declaration(type: Record_, asserts: boolean): string {
  *
  * @param types - one type or several; scalars and strings contribute nothing by themselves.
  * @param options - see {@link ToCOptions}.
- * @throws TypeError for something that is not a type, or two different types in the header with the
- * same name.
+ * @throws TypeError for something that is not a type, two different types in the header with the
+ * same name, or an option that is unknown or not a boolean.
  * @example
  * ```ts
  * import { bits, f32, i32, struct, toC } from "@offheap/struct";
@@ -156,6 +160,8 @@ function declaration(type: Record_, asserts: boolean): string {
  * ```
  */
 export function toC(types: Type | readonly Type[], options: ToCOptions = {}): string {
+	checkOptions("toC", options, TOC_OPTIONS);
+	for (const key of TOC_OPTIONS) checkBooleanOption("toC", key, options[key]);
 	const list: readonly Type[] = Array.isArray(types) ? types : [types as Type];
 	for (const type of list) {
 		if (!isType(type)) throw new TypeError(`toC: expected a type, got ${describeArgument(type)}`);

@@ -26,7 +26,8 @@ export type UnionType<F extends Fields = any> = StructType<F, "union">;
  * @param name - the C name: a C identifier, not a keyword.
  * @param fields - member names to types, bit-fields or {@link field}s with options.
  * @param options - `packed`, `align` and `pack`, as for {@link struct}.
- * @throws TypeError for a bad name, member or option.
+ * @throws TypeError for a bad name or member, or an option that is unknown (the message lists the
+ * valid ones) or not of its type.
  * @example
  * ```ts
  * import { array, f64, i32, u8, union } from "@offheap/struct";

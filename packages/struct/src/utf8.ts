@@ -1,6 +1,6 @@
 import type { HeapViews, Type } from "./api.ts";
 import { settings } from "./configure.ts";
-import { checkPointer, rejectNotNumber, rejectString } from "./internal/checks.ts";
+import { checkNoMoreArguments, checkPointer, rejectNotNumber, rejectString } from "./internal/checks.ts";
 import { decodeUtf8, encodeUtf8, utf8Length } from "./internal/utf8-codec.ts";
 
 /**
@@ -65,8 +65,8 @@ export class Utf8Type implements Type<string> {
  * A fixed-size string field of `maxBytes` bytes of UTF-8, NUL-padded (C `char name[maxBytes]`).
  *
  * @param maxBytes - size of the field in bytes (a positive integer). Characters take 1 to 4 bytes.
- * @throws TypeError when `maxBytes` is not a number; RangeError when it is not a positive integer
- * below 2^31.
+ * @throws TypeError when `maxBytes` is not a number, or for a second argument (there are no
+ * options); RangeError when it is not a positive integer below 2^31.
  * @example
  * ```ts
  * import { struct, u32, utf8 } from "@offheap/struct";
@@ -75,6 +75,8 @@ export class Utf8Type implements Type<string> {
  * ```
  */
 export function utf8(maxBytes: number): Utf8Type {
+	// biome-ignore lint/complexity/noArguments: counts what the signature leaves out (an options object passed by mistake)
+	checkNoMoreArguments("utf8", arguments, 1, "(maxBytes)");
 	if (typeof maxBytes !== "number") rejectNotNumber("utf8", "maxBytes", maxBytes);
 	if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes >= 2 ** 31) {
 		throw new RangeError(`utf8: maxBytes must be a positive integer below 2^31, got ${maxBytes}`);

@@ -18,6 +18,12 @@ describe("array()", () => {
 		]);
 	});
 
+	it("takes no options: a third argument is refused, naming it", () => {
+		expect(
+			refusal(TypeError, () => (array as (...a: unknown[]) => unknown)(u8, 4, { checked: true })).message,
+		).toBe("array: unexpected argument 3 (object [object Object]); array takes (type, length)");
+	});
+
 	it("refuses a length that is not a number with a TypeError naming it", () => {
 		expect(refusal(TypeError, () => array(u8, 4n as never)).message).toBe(
 			"array: length must be a number, got bigint 4n",

@@ -53,6 +53,15 @@ describe("bits and padBits", () => {
 		expect(padBits(i32, 0).width).toBe(0);
 	});
 
+	it("take no options: a third argument is refused, naming it", () => {
+		expect(
+			refusal(TypeError, () => (bits as (...a: unknown[]) => unknown)(u8, 3, { signed: true })).message,
+		).toBe("bits: unexpected argument 3 (object [object Object]); bits takes (base, width)");
+		expect(refusal(TypeError, () => (padBits as (...a: unknown[]) => unknown)(u8, 0, 1)).message).toBe(
+			"padBits: unexpected argument 3 (1); padBits takes (base, width)",
+		);
+	});
+
 	it("refuse a width that is not a number with a TypeError naming it", () => {
 		expect(refusal(TypeError, () => bits(u8, 3n as never)).message).toBe(
 			"bits: width must be a number, got bigint 3n",

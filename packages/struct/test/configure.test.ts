@@ -58,6 +58,16 @@ describe("configure()", () => {
 		expect(configure({})).toEqual({ checked: true, codegen: true });
 	});
 
+	it("refuses unknown settings, naming them and the valid ones, and then changes no setting", () => {
+		expect(refusal(TypeError, () => configure({ checked: false, check: false } as never)).message).toBe(
+			'configure: unknown option "check" (valid options: checked, codegen)',
+		);
+		expect(refusal(TypeError, () => configure({ checked: false, codegen: "no" } as never)).message).toBe(
+			'configure: codegen must be a boolean, got string "no"',
+		);
+		expect(configure({})).toEqual({ checked: true, codegen: true });
+	});
+
 	it("falls back to closures where a content security policy forbids new Function", async () => {
 		vi.resetModules();
 		const RealFunction = globalThis.Function;

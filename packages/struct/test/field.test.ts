@@ -18,6 +18,15 @@ describe("field()", () => {
 		expect(() => field(field(u8, {}) as never, {})).toThrow(TypeError);
 	});
 
+	it("refuses unknown options and a missing options object, naming the option and the valid ones", () => {
+		expect(refusal(TypeError, () => field(u8, { aligned: 2 } as never)).message).toBe(
+			'field: unknown option "aligned" (valid options: align, packed)',
+		);
+		expect(refusal(TypeError, () => field(u8, undefined as never)).message).toBe(
+			"field: options must be an object, got undefined",
+		);
+	});
+
 	it("refuses an alignment that is not a number with a TypeError naming it", () => {
 		expect(refusal(TypeError, () => field(u8, { align: 4n as never })).message).toBe(
 			"field: align must be a number, got bigint 4n",

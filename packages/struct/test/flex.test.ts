@@ -43,6 +43,12 @@ describe("flex()", () => {
 		expect(() => S.sizeWith(-1)).toThrow(RangeError);
 	});
 
+	it("takes no options: a second argument is refused, naming it", () => {
+		expect(refusal(TypeError, () => (flex as (...a: unknown[]) => unknown)(i8, { length: 4 })).message).toBe(
+			"flex: unexpected argument 2 (object [object Object]); flex takes (element)",
+		);
+	});
+
 	it("refuses a count that is not a number with a TypeError naming it", () => {
 		const S = struct("Msg", { n: u32, tail: flex(i8) });
 		expect(refusal(TypeError, () => S.sizeWith(2n as never)).message).toBe(

@@ -2,6 +2,7 @@ import { Heap } from "@offheap/core";
 import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { f32, i32, type PtrType, ptr, type StructType, struct, type Type } from "../src/index.ts";
+import { refusal } from "./support/refusal.ts";
 
 describe("ptr()", () => {
 	it("is a 4-byte, 4-aligned pointer that reads as a number", () => {
@@ -35,6 +36,12 @@ describe("ptr()", () => {
 		let sum = 0;
 		for (let p = a; p !== 0; p = Node.view(heap, p).next) sum += Node.view(heap, p).value;
 		expect([sum, Node.schema.next.target, Node.schema.next.name]).toEqual([3, Node, "ptr<Node>"]);
+	});
+
+	it("takes no options: a second argument is refused, naming it", () => {
+		expect(
+			refusal(TypeError, () => (ptr as (...a: unknown[]) => unknown)(f32, { nullable: true })).message,
+		).toBe("ptr: unexpected argument 2 (object [object Object]); ptr takes (target)");
 	});
 
 	it("refuses a bigint pointer argument or value with a TypeError naming it", () => {

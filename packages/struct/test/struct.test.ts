@@ -406,6 +406,31 @@ describe.each(["codegen", "closures"])("struct views (%s)", (strategy) => {
 			expect(expectRefused(heap, TypeError, misuse).message).toBe(message);
 	});
 
+	it("refuses unknown and mistyped options of view() and cursor(), naming them", () => {
+		const S = struct("S", { x: f64 });
+		const A = array(u8, 2);
+		const heap = new Heap();
+		const p = heap.alloc(S.size, S.align);
+		const cases: [() => unknown, string][] = [
+			[
+				() => S.view(heap, p, { check: false } as never),
+				'S.view: unknown option "check" (valid options: checked)',
+			],
+			[
+				() => S.cursor(heap, { checked: "no" } as never),
+				'S.cursor: checked must be a boolean, got string "no"',
+			],
+			[
+				() => A.view(heap, p, { Checked: true } as never),
+				'u8[2].view: unknown option "Checked"; did you mean "checked"? (valid options: checked)',
+			],
+			[() => A.cursor(heap, 5 as never), "u8[2].cursor: options must be an object, got 5"],
+		];
+		for (const [misuse, message] of cases)
+			expect(expectRefused(heap, TypeError, misuse).message).toBe(message);
+		expect(S.view(heap, p, {}).$ptr).toBe(p);
+	});
+
 	it("refuses a heap argument that has no typed-array views with a TypeError naming it", () => {
 		const S = struct("S", { x: f64 });
 		const A = array(u8, 2);
@@ -499,6 +524,22 @@ describe("struct()", () => {
 			"S has no field symbol Symbol(a)",
 		);
 		expect(refusal(TypeError, () => S.field(5 as never)).message).toBe("S has no field 5");
+		expect(refusal(TypeError, () => struct("T", { x: u8, [Symbol("y")]: u8 })).message).toBe(
+			"struct T: field names must be strings, got symbol Symbol(y)",
+		);
+	});
+
+	it("refuses unknown options of struct() and union(), naming the option and the valid ones", () => {
+		expect(refusal(TypeError, () => struct("S", { x: u8 }, { aligned: 4 } as never)).message).toBe(
+			'struct S: unknown option "aligned" (valid options: packed, align, pack)',
+		);
+		expect(refusal(TypeError, () => union("U", { x: u8 }, { Packed: true } as never)).message).toBe(
+			'union U: unknown option "Packed"; did you mean "packed"? (valid options: packed, align, pack)',
+		);
+		expect(refusal(TypeError, () => struct("S", { x: u8 }, null as never)).message).toBe(
+			"struct S: options must be an object, got null",
+		);
+		expect(struct("S", { x: u8 }, undefined).size).toBe(1);
 	});
 
 	it("refuses offsetOf for unknown fields and for bit-fields, which have no address", () => {

@@ -137,6 +137,16 @@ typedef struct T T;
 `);
 	});
 
+	it("refuses unknown and mistyped options, naming them", () => {
+		const S = struct("S", { x: u8 });
+		expect(refusal(TypeError, () => toC(S, { assert: false } as never)).message).toBe(
+			'toC: unknown option "assert" (valid options: asserts, includes)',
+		);
+		expect(refusal(TypeError, () => S.toC({ includes: "no" } as never)).message).toBe(
+			'toC: includes must be a boolean, got string "no"',
+		);
+	});
+
 	it("refuses what is not a type, naming it", () => {
 		expect(refusal(TypeError, () => toC(5 as never)).message).toBe("toC: expected a type, got 5");
 		expect(refusal(TypeError, () => toC([u8, null] as never)).message).toBe("toC: expected a type, got null");

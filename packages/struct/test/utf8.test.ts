@@ -97,6 +97,12 @@ describe("utf8(n)", () => {
 		);
 	});
 
+	it("takes no options: a second argument is refused, naming it", () => {
+		expect(refusal(TypeError, () => (utf8 as (...a: unknown[]) => unknown)(8, { nul: true })).message).toBe(
+			"utf8: unexpected argument 2 (object [object Object]); utf8 takes (maxBytes)",
+		);
+	});
+
 	it("refuses a size or a pointer that is not a number with a TypeError naming it", () => {
 		expect(refusal(TypeError, () => utf8(8n as never)).message).toBe(
 			"utf8: maxBytes must be a number, got bigint 8n",

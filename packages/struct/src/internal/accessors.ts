@@ -2,9 +2,11 @@
  * Builds and caches the accessors of aggregate types: once per type, alignment variant and checked
  * mode, with the strategy (generated code or closures) chosen when first built.
  */
-import type { HeapViews } from "../api.ts";
+
+import { checkOptions } from "@offheap/core";
+import type { AccessOptions, HeapViews } from "../api.ts";
 import { settings, useCodegen } from "../configure.ts";
-import { checkHeap, checkPointer, rejectNotNumber } from "./checks.ts";
+import { checkBooleanOption, checkHeap, checkPointer, rejectNotNumber } from "./checks.ts";
 import { closureArray, closureRecord } from "./closures.ts";
 import { generateArray, generateRecord } from "./codegen.ts";
 import type { AggregateLike, ArrayTypeLike, RecordLike } from "./plan.ts";
@@ -58,6 +60,17 @@ export function accessorsOf(type: AggregateLike, variant: Variant): Accessors {
 	return acc;
 }
 
+/** The options of views and cursors. */
+const ACCESS_OPTIONS: readonly (keyof AccessOptions)[] = ["checked"];
+
+/** Whether a view made with `options` is checked; refuses unknown and mistyped options. */
+function checkedOption(where: string, options: AccessOptions | undefined): boolean {
+	if (options === undefined) return settings.checked;
+	checkOptions(where, options, ACCESS_OPTIONS);
+	checkBooleanOption(where, "checked", options.checked);
+	return options.checked ?? settings.checked;
+}
+
 /**
  * The per-type entry points behind `T.view`, `T.cursor`, `T.read` and `T.write`, holding the four
  * variants in fields so that the copying `read`/`write` cost one property load, not a map lookup.
@@ -81,17 +94,18 @@ export class AggregateAccess {
 		return acc;
 	}
 
-	view(heap: HeapViews, ptr: number, checked: boolean | undefined): ViewObject {
-		const c = checked ?? settings.checked;
+	view(heap: HeapViews, ptr: number, options: AccessOptions | undefined): ViewObject {
+		const c = checkedOption(`${this.type.name}.view`, options);
 		checkHeap(`${this.type.name}.view`, heap);
 		if (typeof ptr !== "number") rejectNotNumber(`${this.type.name}.view`, "ptr", ptr);
 		const aligned = ptr % this.type.align === 0;
 		return new (this.get(aligned, c).View)(heap).$at(ptr);
 	}
 
-	cursor(heap: HeapViews, checked: boolean | undefined): ViewObject {
+	cursor(heap: HeapViews, options: AccessOptions | undefined): ViewObject {
+		const checked = checkedOption(`${this.type.name}.cursor`, options);
 		checkHeap(`${this.type.name}.cursor`, heap);
-		return new (this.get(true, checked ?? settings.checked).View)(heap);
+		return new (this.get(true, checked).View)(heap);
 	}
 
 	read(heap: HeapViews, ptr: number): unknown {

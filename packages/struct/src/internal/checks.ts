@@ -122,6 +122,29 @@ export function rejectNotNumber(where: string, name: string, value: unknown): ne
 	throw new TypeError(`${where}: ${name} must be a number, got ${describeArgument(value)}`);
 }
 
+/**
+ * Refuses arguments after the `expected` ones of a function that takes no options (`utf8(12, {…})`
+ * would otherwise drop the object silently). `signature` lists the parameters: `(type, length)`.
+ */
+export function checkNoMoreArguments(
+	where: string,
+	args: ArrayLike<unknown>,
+	expected: number,
+	signature: string,
+): void {
+	if (args.length <= expected) return;
+	throw new TypeError(
+		`${where}: unexpected argument ${expected + 1} (${describeArgument(args[expected])}); ${where} takes ${signature}`,
+	);
+}
+
+/** Refuses an option `name` that is present but not a boolean. */
+export function checkBooleanOption(where: string, name: string, value: unknown): void {
+	if (value !== undefined && typeof value !== "boolean") {
+		throw new TypeError(`${where}: ${name} must be a boolean, got ${describeArgument(value)}`);
+	}
+}
+
 /** Throws unless `heap` has the typed-array views accessors read (a `Heap`, or what `heapViews` makes). */
 export function checkHeap(where: string, heap: unknown): void {
 	if (typeof heap !== "object" || heap === null || !((heap as { u8?: unknown }).u8 instanceof Uint8Array)) {

@@ -1,7 +1,9 @@
 /** Validation and layout of a struct or union schema: what `struct()` and `union()` share. */
+
+import { checkOptions, describeArgument } from "@offheap/core";
 import type { FieldInfo, Fields, StructOptions, Type, TypeKind } from "../api.ts";
 import { checkAlignOption } from "../field.ts";
-import { rejectNotNumber } from "./checks.ts";
+import { checkBooleanOption, rejectNotNumber } from "./checks.ts";
 import { type LayoutField, layOut } from "./layout.ts";
 import { checkTypeName, identifierProblem } from "./names.ts";
 
@@ -87,15 +89,12 @@ function parseField(where: string, name: string, spec: unknown): Parsed {
 	return { name, type: s, width: undefined, unnamed: false, packed, userAlign, flexible: false };
 }
 
-function checkOptions(where: string, options: StructOptions): void {
-	if (typeof options !== "object" || options === null)
-		throw new TypeError(`${where}: options must be an object`);
-	for (const key of Object.keys(options)) {
-		if (key !== "packed" && key !== "align" && key !== "pack")
-			throw new TypeError(`${where}: unknown option ${JSON.stringify(key)}`);
-	}
-	if (options.packed !== undefined && typeof options.packed !== "boolean")
-		throw new TypeError(`${where}: packed must be a boolean`);
+/** The options of `struct()` and `union()`. */
+const STRUCT_OPTIONS: readonly (keyof StructOptions)[] = ["packed", "align", "pack"];
+
+function checkStructOptions(where: string, options: StructOptions): void {
+	checkOptions(where, options, STRUCT_OPTIONS);
+	checkBooleanOption(where, "packed", options.packed);
 	if (options.align !== undefined) checkAlignOption(where, options.align);
 	if (options.pack !== undefined && typeof options.pack !== "number")
 		rejectNotNumber(where, "pack", options.pack);
@@ -114,9 +113,13 @@ export function describeRecord(
 ): RecordDescription {
 	checkTypeName(kind, name);
 	const where = `${kind} ${name}`;
-	checkOptions(where, options);
+	checkStructOptions(where, options);
 	if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
 		throw new TypeError(`${where}: fields must be an object mapping names to types`);
+	}
+	const symbol = Object.getOwnPropertySymbols(fields)[0];
+	if (symbol !== undefined) {
+		throw new TypeError(`${where}: field names must be strings, got ${describeArgument(symbol)}`);
 	}
 	const parsed = Object.keys(fields).map((key) => parseField(name, key, fields[key]));
 	if (!parsed.some((f) => !f.unnamed && !f.flexible))
