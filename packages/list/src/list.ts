@@ -7,6 +7,7 @@ import { freeNodes, freeSpares, spliceAll } from "./internal/node-store.ts";
 import { release } from "./internal/owners.ts";
 import { rejectFreed } from "./internal/reject.ts";
 import { type SpliceSide, spliceRange } from "./internal/splice.ts";
+import { verifyList } from "./internal/verify.ts";
 import { ListDeque } from "./list-deque.ts";
 
 // Literal word numbers in the hot paths: see the note in list-deque.ts.
@@ -309,6 +310,39 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 			return;
 		}
 		spliceRange(this.spliceSide(), source.spliceSide(), options.first, options.last, before);
+	}
+
+	/**
+	 * Verifies the list's invariants in the heap, as `Heap.check()` verifies the heap's: the header
+	 * (magic, payload type, root owner cell, counts, its block), every node front to back (inside the
+	 * heap, a live block of the node allocator, owned by this list with its handle's generation, its
+	 * `prev` link the node before it), the ends and the length (the walk is bounded by the length, so a
+	 * cycle is reported rather than followed), the nodes tagged with forwarding cells and each owner
+	 * cell's reference count, and the stack of spare nodes. O(length + spares); reads only.
+	 * @throws `HeapCorruptionError` naming the node (or the header) and the inconsistency;
+	 * `InvalidPointerError` once the list is freed.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * import { u32 } from "@offheap/struct";
+	 * import { List } from "@offheap/list";
+	 * const heap = new Heap();
+	 * const list = new List(heap, u32);
+	 * const a = list.pushBack(1);
+	 * const b = list.pushBack(2);
+	 * list.check(); // fine
+	 * heap.u32[((b & ~7) >>> 2) - 2] = 0; // b's prev link, overwritten by a stray write
+	 * try {
+	 *   list.check();
+	 * } catch (error) {
+	 *   console.log((error as Error).message); // heap corrupted at block …: List.check: list at …: node … (handle …): its prev link is 0x0000, but the node before it is …
+	 * }
+	 * console.log(a !== 0); // true
+	 * ```
+	 */
+	check(): void {
+		if (this.hdr === 0) rejectFreed("check");
+		verifyList(this);
 	}
 
 	/**

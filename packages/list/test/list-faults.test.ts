@@ -99,6 +99,7 @@ describe("List under allocation failure", () => {
 		}
 		expect(a.toArray()).toEqual([1, 2]);
 		a.remove(moved); // the node is still a's, and its cell is still there to be released
+		a.check();
 		heap.check();
 		a.free();
 		b.free();

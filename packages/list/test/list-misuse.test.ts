@@ -316,6 +316,7 @@ describe.each([true, false])("List misuse (checked: %s)", (checked) => {
 			expect(words.toArray()).toEqual([1, 2, 3]);
 			words.free();
 		}
+		list.check();
 		heap.check();
 		list.free();
 		expect(heap.stats().liveBlocks).toBe(0);

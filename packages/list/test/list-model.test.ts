@@ -209,6 +209,7 @@ describe("List against JS arrays", () => {
 							expect(list.first).toBe(nodes[0] ?? 0);
 							expect(list.last).toBe(nodes[nodes.length - 1] ?? 0);
 							expect(list.spares).toBe(m.spares[i]);
+							list.check();
 						});
 					}
 					lists.forEach((list, i) => {
@@ -240,7 +241,10 @@ describe("List against JS arrays", () => {
 				const heap = new Heap({ checked: true });
 				const lists = Array.from({ length: LISTS }, () => new List(heap, u32));
 				const m = new Model();
-				for (const o of ops) apply(lists, m, o);
+				for (const o of ops) {
+					apply(lists, m, o);
+					for (const list of lists) list.check();
+				}
 				lists.forEach((list, i) => {
 					const nodes = m.lists[i] as number[];
 					expect([...list.nodes()]).toEqual(nodes);

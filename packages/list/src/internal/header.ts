@@ -166,28 +166,43 @@ export function openHeader(heap: Heap, address: number, type: Type): number {
 			`List.open(${hex(address)}): the list holds payloads of another type of the same size than ${type.name}`,
 		);
 	}
+	const problem = headerProblem(heap, address);
+	if (problem !== undefined) throw new HeapCorruptionError(address, `list header: ${problem}`);
+	return address;
+}
+
+/**
+ * What is wrong with the counts and ends of the list header at `address` (whose magic and payload
+ * type were checked): O(1), for `open` and `check`.
+ */
+export function headerProblem(heap: Heap, address: number): string | undefined {
+	const u32 = heap.u32;
+	const bytes = u32.length * 4;
+	const hdr = address >>> 2;
 	const first = u32[hdr + W_FIRST] as number;
 	const last = u32[hdr + W_LAST] as number;
 	const length = u32[hdr + W_LENGTH] as number;
 	const cell = u32[hdr + W_CELL] as number;
-	let problem: string | undefined;
 	if ((first === 0) !== (length === 0) || (last === 0) !== (length === 0)) {
-		problem = `first ${hex(first)}, last ${hex(last)} with length ${length}`;
-	} else if (
+		return `first ${hex(first)}, last ${hex(last)} with length ${length}`;
+	}
+	if (
 		(cell & 7) !== 0 ||
 		cell + CELL_BYTES > bytes ||
 		u32[cell >>> 2] !== CELL_MAGIC ||
 		u32[(cell >>> 2) + C_FORWARD] !== 0 ||
 		u32[(cell >>> 2) + C_LIST] !== address
 	) {
-		problem = `owner cell ${hex(cell)} is not this list's root cell`;
-	} else if ((first & -8) + 4 > bytes || (last & -8) + 4 > bytes) {
-		problem = `first ${hex(first)} or last ${hex(last)} is not a node address`;
-	} else if ((u32[hdr + W_NODES] as number) < length) {
-		problem = `${u32[hdr + W_NODES]} nodes held, fewer than the length ${length}`;
-	} else if ((u32[hdr + W_INDIRECT] as number) > length) {
-		problem = `${u32[hdr + W_INDIRECT]} nodes tagged with forwarding cells, more than the length ${length}`;
+		return `owner cell ${hex(cell)} is not this list's root cell`;
 	}
-	if (problem !== undefined) throw new HeapCorruptionError(address, `list header: ${problem}`);
-	return address;
+	if ((first & -8) + 4 > bytes || (last & -8) + 4 > bytes) {
+		return `first ${hex(first)} or last ${hex(last)} is not a node address`;
+	}
+	if ((u32[hdr + W_NODES] as number) < length) {
+		return `${u32[hdr + W_NODES]} nodes held, fewer than the length ${length}`;
+	}
+	if ((u32[hdr + W_INDIRECT] as number) > length) {
+		return `${u32[hdr + W_INDIRECT]} nodes tagged with forwarding cells, more than the length ${length}`;
+	}
+	return undefined;
 }
