@@ -162,11 +162,11 @@ function liveBlock(
 	need: number,
 	fail: (detail: string) => never,
 ): void {
-	let usable: number;
+	let usable = 0;
 	try {
 		usable = allocator.usableSize(block);
 	} catch (error) {
-		return fail(`is not a live block of its allocator (${(error as Error).message.split("\n")[0]})`);
+		fail(`is not a live block of its allocator (${(error as Error).message.split("\n")[0]})`);
 	}
 	// Other allocators (an arena) may not know the size of every block they handed out.
 	if (allocator === allocator.heap && usable < need) fail(`holds ${usable} B, fewer than ${need}`);
