@@ -33,6 +33,7 @@ import {
 } from "./internal/reject.ts";
 import { poisonElements, verifySpare } from "./internal/spare-poison.ts";
 import { grownCapacity, resize, verifyStorage } from "./internal/storage.ts";
+import { verifyVector } from "./internal/verify.ts";
 
 // Module-local copies of the constants: V8 reads these faster than imported bindings, which it must
 // check for initialization on every use. The hottest paths (vector-edits.ts) use literal numbers.
@@ -195,11 +196,15 @@ export class VectorState<T extends Type = Type> {
 	}
 
 	/**
-	 * On a checked heap (`new Heap({ checked: true })`), verifies that nothing wrote into the spare
-	 * capacity `[length, capacity)`, which the vector keeps poisoned; the same check runs before the
-	 * storage is resized or freed. Does nothing on other heaps.
-	 * @throws `HeapCorruptionError` naming the element written past the length, the vector and the
-	 * site where its storage was allocated; `InvalidPointerError` once the vector is freed.
+	 * Verifies the vector in the heap, as `Heap.check()` verifies the heap: its header (magic, element
+	 * type, length within the capacity, storage inside the heap and aligned, growth factor), the two
+	 * words before element 0 that name the storage's vector (also verified before every resize and
+	 * before `free`), and that the header and the storage are live blocks of the allocator, large
+	 * enough. On a checked heap (`new Heap({ checked: true })`) it also verifies that nothing wrote into
+	 * the spare capacity `[length, capacity)`, which the vector keeps poisoned. Reads only.
+	 * @throws `HeapCorruptionError` naming the vector and the inconsistency (for a write past the
+	 * length: the element, the vector and the site where its storage was allocated);
+	 * `InvalidPointerError` once the vector is freed.
 	 * @example
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
@@ -217,6 +222,7 @@ export class VectorState<T extends Type = Type> {
 	 */
 	check(): void {
 		if (this.hdr === 0) rejectFreed("check");
+		verifyVector(this);
 		if (this.poisoned) verifySpare(this, this.size, "check");
 	}
 

@@ -142,6 +142,8 @@ describe("Vector against a JS array", () => {
 					apply(v, model, op, heap, pins);
 					expect(v.length).toBe(model.length);
 					expect(v.capacity).toBeGreaterThanOrEqual(v.length);
+					v.check(); // header, storage words, live blocks
+					heap.check();
 				}
 				expect(v.toArray()).toEqual(model);
 				expect([...v]).toEqual(model);

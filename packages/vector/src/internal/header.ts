@@ -178,21 +178,34 @@ export function openHeader(heap: Heap, address: number, type: Type): number {
 			`Vector.open(${hex(address)}): the vector holds elements of another type of the same size than ${type.name}`,
 		);
 	}
+	const problem = headerProblem(heap, address);
+	if (problem !== undefined) throw new HeapCorruptionError(address, `vector header: ${problem}`);
+	return address;
+}
+
+/**
+ * What is wrong with the counts, storage and growth factor of the vector header at `address` (whose
+ * magic and element type were checked): O(1), for `open` and `check`.
+ */
+export function headerProblem(heap: Heap, address: number): string | undefined {
+	const u32 = heap.u32;
+	const hdr = address >>> 2;
+	const size = u32[hdr + W_ELEM_SIZE] as number;
+	const align = u32[hdr + W_ELEM_ALIGN] as number;
 	const data = u32[hdr + W_DATA] as number;
 	const length = u32[hdr + W_LENGTH] as number;
 	const capacity = u32[hdr + W_CAPACITY] as number;
 	const growth = (u32[hdr + W_GROWTH] as number) / 256;
-	let problem: string | undefined;
-	if (length > capacity) problem = `length ${length} exceeds capacity ${capacity}`;
-	else if ((data === 0) !== (capacity === 0)) problem = `data pointer ${hex(data)} with capacity ${capacity}`;
-	else if (
+	if (length > capacity) return `length ${length} exceeds capacity ${capacity}`;
+	if ((data === 0) !== (capacity === 0)) return `data pointer ${hex(data)} with capacity ${capacity}`;
+	if (
 		data % Math.max(align, 8) !== 0 ||
 		(data !== 0 && data < storageOffset(align) + 8) ||
 		data + capacity * size > heap.u8.length
 	) {
-		problem = `storage [${hex(data)}, +${capacity * size} B) is not inside the heap or misaligned`;
-	} else if (!(growth >= MIN_GROWTH && growth <= MAX_GROWTH)) problem = `growth factor ${growth}`;
-	else if (data !== 0) problem = storageProblem(u32, data, address);
-	if (problem !== undefined) throw new HeapCorruptionError(address, `vector header: ${problem}`);
-	return address;
+		return `storage [${hex(data)}, +${capacity * size} B) is not inside the heap or misaligned`;
+	}
+	if (!(growth >= MIN_GROWTH && growth <= MAX_GROWTH)) return `growth factor ${growth}`;
+	if (data !== 0) return storageProblem(u32, data, address);
+	return undefined;
 }
