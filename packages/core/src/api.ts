@@ -8,7 +8,7 @@ import type { Heap } from "./heap.ts";
  * ```ts
  * import { Heap, type Ptr } from "@offheap/core";
  * const heap = new Heap();
- * const p: Ptr = heap.malloc(8);
+ * const p: Ptr = heap.alloc(8);
  * heap.f64[p >>> 3] = Math.PI;
  * ```
  */
@@ -28,7 +28,7 @@ export type Ptr = number;
  *   return dst;
  * }
  * const heap = new Heap();
- * const a = heap.malloc(4);
+ * const a = heap.alloc(4);
  * console.log(duplicate(heap, a, 4, heap.u8) !== 0, heap.heap === heap); // true true
  * ```
  */
@@ -118,7 +118,7 @@ export interface HeapOptions {
  * ```ts
  * import { Heap } from "@offheap/core";
  * const heap = new Heap({ checked: { quarantineBytes: 64 * 1024, stacks: true } });
- * const p = heap.malloc(8);
+ * const p = heap.alloc(8);
  * heap.u8[p + 8] = 1; // one byte past the end
  * try {
  *   heap.free(p);
@@ -214,7 +214,7 @@ export interface HeapStats {
  * ```ts
  * import { Heap } from "@offheap/core";
  * const heap = new Heap();
- * const p = heap.malloc(24);
+ * const p = heap.alloc(24);
  * const info = [...heap.walk()].find((b) => b.ptr === p);
  * console.log(info?.free, info?.size); // false 28
  * ```

@@ -60,7 +60,7 @@ export class OutOfMemoryError extends OffheapError {
  * ```ts
  * import { DoubleFreeError, Heap } from "@offheap/core";
  * const heap = new Heap();
- * const p = heap.malloc(16);
+ * const p = heap.alloc(16);
  * heap.free(p);
  * try {
  *   heap.free(p);
@@ -87,7 +87,7 @@ export class DoubleFreeError extends OffheapError {
  * ```ts
  * import { Heap, InvalidPointerError } from "@offheap/core";
  * const heap = new Heap();
- * const p = heap.malloc(64);
+ * const p = heap.alloc(64);
  * try {
  *   heap.free(p + 8);
  * } catch (error) {
@@ -116,7 +116,7 @@ export class InvalidPointerError extends OffheapError {
  * ```ts
  * import { Heap, HeapCorruptionError } from "@offheap/core";
  * const heap = new Heap();
- * const p = heap.malloc(16);
+ * const p = heap.alloc(16);
  * heap.u32[(p - 4) >>> 2] = 3; // scribble over the block header
  * try {
  *   heap.check();

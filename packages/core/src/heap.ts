@@ -5,7 +5,11 @@ import { checkHeap, dumpHeap, heapStats, walkHeap } from "./internal/inspect.ts"
 import * as layout from "./internal/layout.ts";
 import {
 	rejectAlign,
+	rejectCachedLink,
 	rejectCount,
+	rejectFreeBlock,
+	rejectHeader,
+	rejectNeighbour,
 	rejectPointer,
 	rejectSize,
 	validateOpen,
@@ -98,7 +102,7 @@ const ctz = (x: number): number => {
  * ```ts
  * import { Heap } from "@offheap/core";
  * const heap = new Heap({ initialBytes: 1 << 16, maxBytes: 1 << 24 });
- * const p = heap.malloc(3 * 8);           // three f64, 8-aligned
+ * const p = heap.alloc(3 * 8);           // three f64, 8-aligned
  * heap.f64.set([1, 2, 3], p >>> 3);
  * const q = heap.realloc(p, 6 * 8);       // grows in place when it can
  * console.log(heap.f64[(q >>> 3) + 2]);   // 3
@@ -244,7 +248,7 @@ export class Heap implements Allocator {
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
 	 * const heap = new Heap();
-	 * const p = heap.malloc(4);
+	 * const p = heap.alloc(4);
 	 * heap.u32[p >>> 2] = 42;
 	 * const copy = new Uint8Array(heap.u8).buffer; // e.g. written to a file and read back
 	 * const again = Heap.open(copy);
@@ -297,6 +301,7 @@ export class Heap implements Allocator {
 	 * const heap = new Heap();
 	 * const p = heap.malloc(100);
 	 * const page = heap.malloc(256, 4096);
+	 * if (p === 0 || page === 0) throw new Error("out of memory"); // or use alloc, which throws
 	 * console.log(p % 8, page % 4096); // 0 0
 	 * ```
 	 */
@@ -310,6 +315,10 @@ export class Heap implements Allocator {
 		const i32 = this.i32;
 		const block = bytes < 512 ? i32[W_CACHED_HEADS + (bytes >>> 3)] : 0;
 		if (block === 0) return this.allocBlock(bytes);
+		// The cache's link was read from the previous block popped: verified before it is trusted.
+		if ((i32[block >>> 2] & ~PREV_FREE) !== (bytes | CACHED) || (block & 7) !== 4) {
+			return rejectCachedLink(this.u32, this.arenaEnd, bytes, block);
+		}
 		uncache(i32, block, bytes);
 		// What `allocated` does, written out: one more nested helper here stops V8 from inlining the whole
 		// of malloc into some callers' loops (random churn: 3% more instructions per operation).
@@ -335,6 +344,46 @@ export class Heap implements Allocator {
 		const ptr = this.malloc(size, align);
 		if (ptr === 0) throw this.outOfMemory(size);
 		return ptr;
+	}
+
+	/**
+	 * Like {@link Heap.calloc}, but throws instead of returning `0`: `count * size` zeroed bytes.
+	 * @throws {@link OutOfMemoryError} when the budget cannot hold the request (the heap is unchanged),
+	 * and RangeError or TypeError as calloc does.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * const p = heap.allocZeroed(4, 8); // four zeroed f64
+	 * console.log(heap.f64[(p >>> 3) + 3]); // 0
+	 * ```
+	 */
+	allocZeroed(count: number, size: number): Ptr {
+		const ptr = this.calloc(count, size);
+		if (ptr === 0) throw this.outOfMemory(count * size);
+		return ptr;
+	}
+
+	/**
+	 * Like {@link Heap.realloc}, but throws instead of returning `0`, so that the only pointer to a block
+	 * is never overwritten with `0` (C's `p = realloc(p, n)` mistake): on failure the block stays where it
+	 * was, live and unchanged.
+	 * @returns the (possibly moved) pointer.
+	 * @throws {@link OutOfMemoryError} when the budget cannot hold `size` bytes, and what realloc throws.
+	 * @example
+	 * ```ts
+	 * import { Heap } from "@offheap/core";
+	 * const heap = new Heap();
+	 * let p = heap.alloc(4);
+	 * heap.u32[p >>> 2] = 7;
+	 * p = heap.resize(p, 4000); // safe: p is not lost when this throws
+	 * console.log(heap.u32[p >>> 2]); // 7
+	 * ```
+	 */
+	resize(ptr: Ptr, size: number): Ptr {
+		const moved = this.realloc(ptr, size);
+		if (moved === 0) throw this.outOfMemory(size);
+		return moved;
 	}
 
 	/**
@@ -378,6 +427,9 @@ export class Heap implements Allocator {
 		let bin = bytes < 512 ? bytes >>> 3 : binLarge(bytes);
 		let block = bytes < 512 ? i32[W_CACHED_HEADS + bin] : 0;
 		if (block !== 0) {
+			if ((i32[block >>> 2] & ~PREV_FREE) !== (bytes | CACHED) || (block & 7) !== 4) {
+				return rejectCachedLink(this.u32, this.arenaEnd, bytes, block);
+			}
 			uncache(i32, block, bytes);
 			allocated(i32, bytes);
 			return block + HEADER;
@@ -401,11 +453,19 @@ export class Heap implements Allocator {
 			bin = (fl << 5) | ctz(slMap);
 			block = i32[W_HEADS + bin];
 		}
-		// Unlink the head of its class.
+		// Unlink the head of its class, once its header, class and boundary tag agree (the link that named it
+		// was read from the block taken before it).
+		const size = i32[block >>> 2] & SIZE_MASK;
+		if (
+			i32[block >>> 2] !== (size | FREE) ||
+			(size < 512 ? size >>> 3 : binLarge(size)) !== bin ||
+			i32[(block + size - 4) >>> 2] !== size
+		) {
+			return rejectFreeBlock(this.u32, this.arenaEnd, block, `size class ${bin} links to it`);
+		}
 		const next = i32[(block + 4) >>> 2];
 		i32[W_HEADS + bin] = next;
 		if (next === 0) clearClass(i32, bin);
-		const size = i32[block >>> 2] & SIZE_MASK;
 		const rest = size - bytes;
 		if (rest >= MIN_BLOCK) {
 			// Split: the rest becomes a free block, marked in the bitmap and pushed on its class.
@@ -473,6 +533,13 @@ export class Heap implements Allocator {
 		if (bin >= 0) {
 			block = i32[W_HEADS + bin];
 			size0 = i32[block >>> 2] & SIZE_MASK;
+			if (
+				i32[block >>> 2] !== (size0 | FREE) ||
+				i32[(block + size0 - 4) >>> 2] !== size0 ||
+				!linksAgree(i32, block, size0)
+			) {
+				return rejectFreeBlock(this.u32, this.arenaEnd, block, `size class ${bin} links to it`);
+			}
 			unlinkFree(i32, block, size0);
 			i32[W_BINNED_BLOCKS] -= 1;
 		} else {
@@ -541,7 +608,7 @@ export class Heap implements Allocator {
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
 	 * const heap = new Heap();
-	 * const p = heap.malloc(32);
+	 * const p = heap.alloc(32);
 	 * heap.free(p);
 	 * console.log(heap.stats().liveBlocks); // 0
 	 * ```
@@ -549,35 +616,79 @@ export class Heap implements Allocator {
 	free(ptr: Ptr): void {
 		if (ptr === 0) return;
 		const i32 = this.i32;
-		// One test for every bad pointer, short-circuited so that the bitmap is read only for an aligned
-		// pointer inside the arena; kept small so that V8 inlines free into its callers.
 		if (
 			typeof ptr !== "number" ||
 			ptr >>> 0 !== ptr ||
 			(ptr & 7) !== 0 ||
 			ptr < FIRST_PTR ||
-			ptr >= this.arenaEnd ||
-			((i32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 ||
-			(i32[(ptr - HEADER) >>> 2] & (FREE | CACHED)) !== 0
+			ptr >= this.arenaEnd
 		) {
 			rejectPointer("free", ptr, this.u32, this.arenaEnd);
 		}
 		const block = ptr - HEADER;
 		const header = i32[block >>> 2];
 		const size = header & SIZE_MASK;
+		// One test, kept small so that V8 inlines free into its callers: the block is in use, and the start
+		// bitmap marks it and the next block exactly `size` bytes on, nothing between (when both bits lie
+		// in one bitmap word; freeChecked verifies every other block in full, see endsWhereNextStarts).
+		const bit = (ptr >>> 3) & 31;
+		const granules = size >>> 3;
+		if (
+			(header & (FREE | CACHED)) !== 0 ||
+			bit + granules > 31 ||
+			((i32[this.bitmapBase + (ptr >>> 8)] >>> bit) & ((2 << granules) - 1)) !== 1 + (1 << granules)
+		) {
+			this.freeChecked(ptr);
+			return;
+		}
 		// Fast path: a small block goes to the cache while it has room (see W_CACHED_HEADS), untouched but
 		// for its header. One next to the top merges into it instead (freeBlock), which keeps the top low
 		// and the cache empty in a program that allocates and frees one block at a time. Everything else
 		// is in freeBlock, so that free stays small enough for V8 to inline into its callers' loops. Each
 		// path counts the free itself: counting once, before the branch, and passing the used bytes on
 		// cost gcc-cc1's replay 6.6% more instructions (measured).
-		if (size < 512 && i32[W_CACHED_BLOCKS] < CACHE_LIMIT && block + size !== i32[W_TOP]) {
-			const used = i32[W_USED_BYTES] - size;
-			i32[W_USED_BYTES] = used;
+		// The last live block goes to freeBlock too, which settles the cache so that the heap is one free
+		// block again.
+		if (
+			size < 512 &&
+			i32[W_CACHED_BLOCKS] < CACHE_LIMIT &&
+			block + size !== i32[W_TOP] &&
+			i32[W_USED_BYTES] !== size
+		) {
+			i32[W_USED_BYTES] -= size;
 			count(i32, W_FREES);
 			cache(i32, block, header, size);
-			// The last live block is gone: settle the cache, so that the heap is one free block again.
-			if (used === 0) this.settleCache();
+		} else this.freeBlock(block, header);
+	}
+
+	/**
+	 * free for a block the fast test could not vouch for: a pointer that is no block in use (refused), a
+	 * header that does not match the start bitmap (corruption, refused), or a valid block whose next
+	 * start lies in another bitmap word (most blocks of 256 bytes and more): freed as free does.
+	 */
+	private freeChecked(ptr: number): void {
+		const i32 = this.i32;
+		const block = ptr - HEADER;
+		const header = i32[block >>> 2];
+		if (
+			((i32[this.bitmapBase + (ptr >>> 8)] >>> ((ptr >>> 3) & 31)) & 1) === 0 ||
+			(header & (FREE | CACHED)) !== 0
+		) {
+			rejectPointer("free", ptr, this.u32, this.arenaEnd);
+		}
+		const size = header & SIZE_MASK;
+		if (!endsWhereNextStarts(i32, this.bitmapBase, this.arenaEnd, ptr, size)) {
+			rejectHeader("free", ptr, this.u32, this.arenaEnd);
+		}
+		if (
+			size < 512 &&
+			i32[W_CACHED_BLOCKS] < CACHE_LIMIT &&
+			block + size !== i32[W_TOP] &&
+			i32[W_USED_BYTES] !== size
+		) {
+			i32[W_USED_BYTES] -= size;
+			count(i32, W_FREES);
+			cache(i32, block, header, size);
 		} else this.freeBlock(block, header);
 	}
 
@@ -585,6 +696,9 @@ export class Heap implements Allocator {
 	private freeBlock(block: number, header: number): void {
 		const i32 = this.i32;
 		const size = header & SIZE_MASK;
+		this.verifyNeighbours("free", block, header);
+		// Freeing the last live block settles the cache below: verify it before anything changes.
+		if (i32[W_USED_BYTES] === size && i32[W_CACHED_BLOCKS] !== 0) this.verifyCache();
 		const used = i32[W_USED_BYTES] - size;
 		i32[W_USED_BYTES] = used;
 		count(i32, W_FREES);
@@ -629,11 +743,16 @@ export class Heap implements Allocator {
 		) {
 			return rejectPointer("usableSize", ptr, this.u32, this.arenaEnd);
 		}
+		// A size that does not reach the next block would send the caller's writes into it.
+		if (!endsWhereNextStarts(i32, this.bitmapBase, this.arenaEnd, ptr, header & SIZE_MASK)) {
+			return rejectHeader("usableSize", ptr, this.u32, this.arenaEnd);
+		}
 		return (header & SIZE_MASK) - HEADER;
 	}
 
 	/** Turns the used block at `block` (with header `header`) into free space, merging both neighbours. */
 	private release(block: number, header: number): void {
+		// Callers verified both neighbours (verifyNeighbours) before they changed anything.
 		// Like allocBlock, the merges are written out in place (see there why); unlinkFree and pushFree are
 		// small enough for V8 to inline.
 		const i32 = this.i32;
@@ -688,6 +807,7 @@ export class Heap implements Allocator {
 	 * run before the heap would carve the top or grow, so that the cache never costs footprint.
 	 */
 	private settleCache(): void {
+		this.verifyCache();
 		const i32 = this.i32;
 		for (let bin = MIN_BLOCK >>> 3; bin < 512 >>> 3; bin++) {
 			let block = i32[W_CACHED_HEADS + bin];
@@ -704,6 +824,68 @@ export class Heap implements Allocator {
 			}
 		}
 		i32[W_CACHED_BLOCKS] = 0;
+	}
+
+	/**
+	 * Verifies, before a free block's neighbours are merged with it, everything the merge trusts: a free
+	 * left neighbour (named by PREV_FREE and the boundary tag before the block) and a free right one, each
+	 * with a header, boundary tag and list links that agree. Throws HeapCorruptionError naming the
+	 * block, before anything changed. O(1).
+	 */
+	private verifyNeighbours(operation: string, block: number, header: number): void {
+		const i32 = this.i32;
+		if ((header & PREV_FREE) !== 0) {
+			const leftSize = i32[(block - 4) >>> 2];
+			const left = block - leftSize;
+			if (
+				leftSize < MIN_BLOCK ||
+				(leftSize & 7) !== 0 ||
+				left < FIRST_BLOCK ||
+				i32[left >>> 2] !== (leftSize | FREE) ||
+				!linksAgree(i32, left, leftSize)
+			) {
+				rejectNeighbour(operation, this.u32, this.arenaEnd, block, "left");
+			}
+		}
+		const right = block + (header & SIZE_MASK);
+		const top = i32[W_TOP];
+		if (right === top) return;
+		const rightHeader = i32[right >>> 2];
+		if ((rightHeader & FREE) === 0) return;
+		const rightSize = rightHeader & SIZE_MASK;
+		if (
+			rightHeader !== (rightSize | FREE) ||
+			rightSize < MIN_BLOCK ||
+			right + rightSize > top ||
+			i32[(right + rightSize - 4) >>> 2] !== rightSize ||
+			!linksAgree(i32, right, rightSize)
+		) {
+			rejectNeighbour(operation, this.u32, this.arenaEnd, block, "right");
+		}
+	}
+
+	/**
+	 * Verifies every cached block and its neighbours before settling merges the first of them, so that a
+	 * corruption found while settling leaves the heap as it was. Bounded by CACHE_LIMIT.
+	 */
+	private verifyCache(): void {
+		const i32 = this.i32;
+		let seen = 0;
+		for (let bin = MIN_BLOCK >>> 3; bin < 512 >>> 3; bin++) {
+			const bytes = bin << 3;
+			for (let block = i32[W_CACHED_HEADS + bin]; block !== 0; block = i32[(block + 4) >>> 2]) {
+				const header = i32[block >>> 2];
+				if (
+					(header & ~PREV_FREE) !== (bytes | CACHED) ||
+					(block & 7) !== 4 ||
+					++seen > i32[W_CACHED_BLOCKS] ||
+					!endsWhereNextStarts(i32, this.bitmapBase, this.arenaEnd, block + HEADER, bytes)
+				) {
+					rejectCachedLink(this.u32, this.arenaEnd, bytes, block);
+				}
+				this.verifyNeighbours("free", block, header ^ CACHED);
+			}
+		}
 	}
 
 	/**
@@ -734,7 +916,8 @@ export class Heap implements Allocator {
 				let end = cached + (header & SIZE_MASK);
 				while (end !== top && end < arenaEnd) {
 					const next = i32[end >>> 2];
-					if ((next & (FREE | CACHED)) === 0) break;
+					// A size below the smallest block is corruption: the walk stops, and settling reports it.
+					if ((next & (FREE | CACHED)) === 0 || (next & SIZE_MASK) < MIN_BLOCK) break;
 					end += next & SIZE_MASK;
 				}
 				if (end === top) {
@@ -772,9 +955,12 @@ export class Heap implements Allocator {
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
 	 * const heap = new Heap();
-	 * let p = heap.malloc(4);
+	 * let p = heap.alloc(4);
 	 * heap.u32[p >>> 2] = 7;
-	 * p = heap.realloc(p, 4000);
+	 * // Keep the old pointer until realloc succeeds: on failure it returns 0 and p is still live.
+	 * const q = heap.realloc(p, 4000);
+	 * if (q === 0) throw new Error("out of memory");
+	 * p = q;
 	 * console.log(heap.u32[p >>> 2], heap.stats().liveBlocks); // 7 1
 	 * ```
 	 */
@@ -800,6 +986,10 @@ export class Heap implements Allocator {
 		}
 		if (typeof size !== "number" || size >>> 0 !== size || size > MAX_HEAP_BYTES)
 			return rejectSize("realloc", size);
+		if (!endsWhereNextStarts(i32, this.bitmapBase, this.arenaEnd, ptr, header & SIZE_MASK)) {
+			return rejectHeader("realloc", ptr, this.u32, this.arenaEnd);
+		}
+		this.verifyNeighbours("realloc", block, header);
 		const need = Math.max(MIN_BLOCK, (size + 11) & SIZE_MASK);
 		const old = header & SIZE_MASK;
 		let flags = header & PREV_FREE;
@@ -883,7 +1073,7 @@ export class Heap implements Allocator {
 		let end = right;
 		while (end !== top && end < this.arenaEnd) {
 			const header = i32[end >>> 2];
-			if ((header & (FREE | CACHED)) === 0) break;
+			if ((header & (FREE | CACHED)) === 0 || (header & SIZE_MASK) < MIN_BLOCK) break;
 			end += header & SIZE_MASK;
 		}
 		if (end === top) {
@@ -1010,7 +1200,7 @@ export class Heap implements Allocator {
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
 	 * const heap = new Heap();
-	 * const p = heap.malloc(1000);
+	 * const p = heap.alloc(1000);
 	 * heap.free(p);
 	 * const { liveBlocks, freeBlocks, allocations, frees } = heap.stats();
 	 * console.log(liveBlocks, freeBlocks, allocations, frees); // 0 1 1 1
@@ -1072,7 +1262,7 @@ export class Heap implements Allocator {
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
 	 * const heap = new Heap({ checked: true });
-	 * const p = heap.malloc(64);
+	 * const p = heap.alloc(64);
 	 * heap.free(p);
 	 * console.log(heap.leaks()); // []
 	 * ```
@@ -1139,7 +1329,7 @@ export class Heap implements Allocator {
 	 * ```ts
 	 * import { Heap } from "@offheap/core";
 	 * const heap = new Heap({ checked: true });
-	 * const p = heap.malloc(16);
+	 * const p = heap.alloc(16);
 	 * console.log(heap.blockHistory(p).startsWith("\n  allocated at:")); // true
 	 * heap.free(p);
 	 * console.log(heap.blockHistory(p).includes("freed at:")); // true
@@ -1246,6 +1436,60 @@ const unlinkFree = (i32: Int32Array, block: number, size: number): void => {
 		i32[(prev + 4) >>> 2] = next;
 		if (next !== 0) i32[(next + 8) >>> 2] = prev;
 	}
+};
+
+/**
+ * Whether the free block `block` of `size` bytes is linked where its list says: its next block links
+ * back to it, and its previous block (or its class's head word, for the first block) links to it. What
+ * unlinkFree trusts before it writes through the links.
+ */
+const linksAgree = (i32: Int32Array, block: number, size: number): boolean => {
+	const next = i32[(block + 4) >>> 2];
+	if (next !== 0 && ((next & 7) !== 4 || i32[(next + 8) >>> 2] !== block)) return false;
+	if (i32[W_HEADS + (size < 512 ? size >>> 3 : binLarge(size))] === block) return true;
+	const prev = i32[(block + 8) >>> 2];
+	return (prev & 7) === 4 && i32[(prev + 4) >>> 2] === block;
+};
+
+/** Granules of a block at each end whose start bits endsWhereNextStarts verifies to be clear. */
+const END_WINDOW = 128;
+
+/**
+ * Whether the block whose pointer is `ptr` and whose header says `size` bytes ends where the start
+ * bitmap says the next block starts: the next start bit lies exactly `size` bytes on (or the block
+ * ends the arena), and no start bit lies between. A header overwritten by an overflow of the block
+ * before it fails this test in all but rare cases. Bounded: for blocks over 2 KiB only the first and
+ * last KiB are searched for a start between (a one-byte overwrite moves the end by less than 256 B).
+ */
+const endsWhereNextStarts = (
+	i32: Int32Array,
+	bitmapBase: number,
+	arenaEnd: number,
+	ptr: number,
+	size: number,
+): boolean => {
+	if (size < MIN_BLOCK || ptr - HEADER + size > arenaEnd) return false;
+	const first = (ptr >>> 3) + 1;
+	const next = first - 1 + (size >>> 3);
+	if (ptr - HEADER + size !== arenaEnd && ((i32[bitmapBase + (next >>> 5)] >>> (next & 31)) & 1) === 0)
+		return false;
+	if (next - first <= 2 * END_WINDOW) return noStartBits(i32, bitmapBase, first, next);
+	return (
+		noStartBits(i32, bitmapBase, first, first + END_WINDOW) &&
+		noStartBits(i32, bitmapBase, next - END_WINDOW, next)
+	);
+};
+
+/** Whether the start bits `[from, to)` (bit indices: address / 8) are all clear. */
+const noStartBits = (i32: Int32Array, bitmapBase: number, from: number, to: number): boolean => {
+	while (from < to) {
+		const shift = from & 31;
+		const count = Math.min(32 - shift, to - from);
+		const mask = count === 32 ? -1 : ((1 << count) - 1) << shift;
+		if ((i32[bitmapBase + (from >>> 5)] & mask) !== 0) return false;
+		from += count;
+	}
+	return true;
 };
 
 /** Marks the size class `bin` as non-empty in both levels of the class bitmaps. */

@@ -3,18 +3,25 @@ import { DoubleFreeError, HeapCorruptionError, hex, InvalidPointerError } from "
 import { checkOptions, describeArgument } from "../kit.ts";
 import {
 	arenaEndFor,
+	CACHE_LIMIT,
+	CACHED,
+	FIRST_BLOCK,
 	FIRST_PTR,
 	FREE,
 	LAYOUT_VERSION,
 	MAGIC,
 	MAX_HEAP_BYTES,
 	MERGED_TAG,
+	MIN_BLOCK,
 	MIN_HEAP_BYTES,
+	SMALL_CACHE_LIMIT,
 	W_ARENA_END,
+	W_CACHED_HEADS,
 	W_GROWTH,
 	W_HEAP_BYTES,
 	W_MAGIC,
 	W_MAX_BYTES,
+	W_TOP,
 	W_VERSION,
 } from "./layout.ts";
 
@@ -63,8 +70,26 @@ export function rejectPointer(operation: string, ptr: number, u32: Uint32Array, 
 	const bitmapBase = arenaEnd >>> 2;
 	const header = u32[(ptr - 4) >>> 2] as number;
 	if (((u32[bitmapBase + (ptr >>> 8)] as number) >>> ((ptr >>> 3) & 31)) & 1) {
-		const end = ptr - 4 + (header & ~7);
-		throw new DoubleFreeError(operation, ptr, `the block [${hex(ptr - 4)} -> ${hex(end)}) is already free`);
+		// A block start whose header says free or cached: a double free, when the free block really is one
+		// (its boundary tag, or its place in the cache, agree); else the header was overwritten.
+		const block = ptr - 4;
+		const size = header & ~7;
+		const end = block + size;
+		const consistent =
+			(header & CACHED) !== 0
+				? (header & FREE) === 0 && size < SMALL_CACHE_LIMIT && inCache(u32, block, size)
+				: size >= MIN_BLOCK &&
+					end <= arenaEnd &&
+					(block === (u32[W_TOP] as number) || (u32[(end - 4) >>> 2] as number) === size);
+		if (!consistent) {
+			throw new HeapCorruptionError(
+				block,
+				`${operation}(${hex(ptr)}): the block's header was overwritten: ${hex(header)} says it is ${
+					(header & CACHED) !== 0 ? "cached" : "free"
+				}, but it is no such block; ${OVERFLOW_HINT}`,
+			);
+		}
+		throw new DoubleFreeError(operation, ptr, `the block [${hex(block)} -> ${hex(end)}) is already free`);
 	}
 	const start = containingBlock(u32, bitmapBase, ptr);
 	const blockHeader = u32[start >>> 2] as number;
@@ -88,6 +113,126 @@ export function rejectPointer(operation: string, ptr: number, u32: Uint32Array, 
 		ptr,
 		`interior pointer: it lies ${ptr - start - 4} B inside the live block ${range} whose pointer is ${hex(start + 4)}`,
 	);
+}
+
+// Corruption found by the O(1) checks of free, realloc, usableSize, malloc and merges: each names the
+// block and what disagrees, and throws before the heap changed.
+
+function isStartOf(u32: Uint32Array, bitmapBase: number, block: number): boolean {
+	const p = block + 4;
+	return (((u32[bitmapBase + (p >>> 8)] as number) >>> ((p >>> 3) & 31)) & 1) === 1;
+}
+
+/** The next block start after `block` in the bitmap, or arenaEnd. */
+function nextStart(u32: Uint32Array, arenaEnd: number, block: number): number {
+	const bitmapBase = arenaEnd >>> 2;
+	for (let b = block + 8; b < arenaEnd; b += 8) if (isStartOf(u32, bitmapBase, b)) return b;
+	return arenaEnd;
+}
+
+const OVERFLOW_HINT = "the block before it may have written past its end";
+
+/**
+ * A live block whose header does not reach the next block start (or is not a size at all).
+ * @internal
+ */
+export function rejectHeader(operation: string, ptr: number, u32: Uint32Array, arenaEnd: number): never {
+	const block = ptr - 4;
+	const header = u32[block >>> 2] as number;
+	const size = header & ~7;
+	let why: string;
+	if (size < MIN_BLOCK) why = `gives a size of ${size} B, below the smallest block`;
+	else if (block + size > arenaEnd)
+		why = `gives a size of ${size} B, past the end of the blocks at ${hex(arenaEnd)}`;
+	else {
+		const next = nextStart(u32, arenaEnd, block);
+		why = `gives a size of ${size} B, but the next block starts ${next - block} B on, at ${hex(next)}`;
+	}
+	throw new HeapCorruptionError(
+		block,
+		`${operation}(${hex(ptr)}): the block's header was overwritten: ${hex(header)} ${why}; ${OVERFLOW_HINT}`,
+	);
+}
+
+/**
+ * A free neighbour that a merge would trust, whose header, boundary tag or list links disagree.
+ * @internal
+ */
+export function rejectNeighbour(
+	operation: string,
+	u32: Uint32Array,
+	arenaEnd: number,
+	block: number,
+	side: "left" | "right",
+): never {
+	const header = u32[block >>> 2] as number;
+	if (side === "left") {
+		const tag = u32[(block - 4) >>> 2] as number;
+		const left = block - tag;
+		throw new HeapCorruptionError(
+			block,
+			`${operation}(${hex(block + 4)}): the block says its left neighbour is free, but the boundary tag before it ` +
+				`(${tag} B, naming ${hex(left)}) does not lead to a free block of that size` +
+				` (its header is ${hex(left >= 0 && left < arenaEnd ? (u32[left >>> 2] as number) : 0)}); ` +
+				"the block's header or the tag was overwritten",
+		);
+	}
+	const right = block + (header & ~7);
+	const rightHeader = u32[right >>> 2] as number;
+	const rightSize = rightHeader & ~7;
+	const tag =
+		right + rightSize <= arenaEnd && rightSize >= 8 ? (u32[(right + rightSize - 4) >>> 2] as number) : -1;
+	throw new HeapCorruptionError(
+		right,
+		`${operation}(${hex(block + 4)}): the next block at ${hex(right)} says it is free (header ${hex(rightHeader)}, ` +
+			`${rightSize} B), but its boundary tag (${tag}), its size or its list links disagree; ${OVERFLOW_HINT}`,
+	);
+}
+
+/**
+ * A block that a size class names as free, whose header, class or boundary tag disagree.
+ * @internal
+ */
+export function rejectFreeBlock(u32: Uint32Array, arenaEnd: number, block: number, where: string): never {
+	const inside = block >= FIRST_BLOCK && block < arenaEnd && block % 8 === 4;
+	const header = inside ? (u32[block >>> 2] as number) : 0;
+	const size = header & ~7;
+	const tag =
+		inside && block + size <= arenaEnd && size >= 8 ? (u32[(block + size - 4) >>> 2] as number) : -1;
+	throw new HeapCorruptionError(
+		inside ? block : -1,
+		`malloc: ${where}, but ${
+			inside
+				? `it is no free block of that class (header ${hex(header)}, boundary tag ${tag})`
+				: `${hex(block)} is not a block address`
+		}; a free block's header or list link was overwritten (an overflow of the block before it?)`,
+	);
+}
+
+/**
+ * A cache list whose link names something other than a cached block of its size.
+ * @internal
+ */
+export function rejectCachedLink(u32: Uint32Array, arenaEnd: number, bytes: number, block: number): never {
+	const inside = block >= FIRST_BLOCK && block < arenaEnd && block % 8 === 4;
+	throw new HeapCorruptionError(
+		inside ? block : -1,
+		`malloc: the cache of ${bytes} B blocks links to ${hex(block)}, which is ${
+			inside
+				? `no cached block of that size (header ${hex(u32[block >>> 2] as number)})`
+				: "not a block address"
+		}; a cached block's link was overwritten (an overflow of the block before it?)`,
+	);
+}
+
+/** Whether `block`, whose header says cached, is on the cache list of its size (at most CACHE_LIMIT steps). */
+function inCache(u32: Uint32Array, block: number, size: number): boolean {
+	let steps = 0;
+	for (let entry = u32[W_CACHED_HEADS + size / 8] as number; entry !== 0 && steps <= CACHE_LIMIT; steps++) {
+		if (entry === block) return true;
+		entry = u32[(entry + 4) >>> 2] as number;
+	}
+	return false;
 }
 
 /** Start of the block that contains `ptr`: the nearest marked start below it in the bitmap. */
