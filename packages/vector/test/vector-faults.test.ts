@@ -1,13 +1,13 @@
 import { failAfter, failEvery, failRandomly, Heap, OutOfMemoryError } from "@offheap/core";
 import { f64, struct, u8, u32 } from "@offheap/struct";
-import { expectRefused } from "@offheap/test-support/refused";
+import { expectRefused, expectUnchanged } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { Vector } from "../src/index.ts";
 
 const Particle = struct("Particle", { x: f64, y: f64, life: f64 });
 
 /** Everything observable about a vector. */
-function snapshot(v: Vector<typeof u32>): unknown {
+function snapshot(v: Vector): unknown {
 	return {
 		length: v.length,
 		capacity: v.capacity,
@@ -17,13 +17,98 @@ function snapshot(v: Vector<typeof u32>): unknown {
 	};
 }
 
+/** Allocates from `heap` until even `malloc(0)` fails: a fixed budget, really spent. */
+function exhaust(heap: Heap): number[] {
+	const blocks: number[] = [];
+	for (const size of [16384, 1024, 64, 8, 0]) {
+		for (let p = heap.malloc(size); p !== 0; p = heap.malloc(size)) blocks.push(p);
+	}
+	expect(heap.malloc(0)).toBe(0);
+	return blocks;
+}
+
+const Body = struct("Body", { x: f64, y: f64 });
+
+describe.each([false, true])("Vector in a fixed budget that is spent (checked heap: %s)", (checkedHeap) => {
+	const budget = (): Heap => new Heap({ initialBytes: 65536, maxBytes: 65536, checked: checkedHeap });
+
+	it("refuses every call that must allocate with OutOfMemoryError, changing no byte, counter or element", () => {
+		const heap = budget();
+		const v = new Vector(heap, u32);
+		const points = new Vector(heap, Body);
+		v.pushMany([1, 2, 3]);
+		points.push({ x: 1, y: 2 });
+		while (v.length < v.capacity) v.push(v.length + 1);
+		while (points.length < points.capacity) points.emplace();
+		const full = v.capacity;
+		exhaust(heap);
+		const before = snapshot(v);
+		const grow = (operation: string, elements: number): string =>
+			`out of memory: cannot allocate ${elements * 4} B (Vector.${operation}: storage for ${elements} elements (length ${full}, capacity ${full}))`;
+		const grown = Math.floor(full * 1.5);
+		for (const [call, message] of [
+			[() => v.push(9), grow("push", grown)],
+			[() => v.insert(0, 9), grow("insert", grown)],
+			[() => v.pushMany([9, 9]), grow("pushMany", full + 2)],
+			[() => v.reserve(1), grow("reserve", full + 1)],
+		] as const) {
+			expect(expectRefused(heap, OutOfMemoryError, call).message).toBe(message);
+		}
+		expect(expectUnchanged(heap, () => v.tryReserve(1))).toBe(false);
+		expectRefused(heap, OutOfMemoryError, () => points.push({ x: 3, y: 4 }));
+		expectRefused(heap, OutOfMemoryError, () => points.emplace());
+		expectRefused(heap, OutOfMemoryError, () => points.insert(0, points.at(0)));
+		expect(expectRefused(heap, OutOfMemoryError, () => new Vector(heap, f64)).message).toBe(
+			"out of memory: cannot allocate 48 B (Vector.constructor: the vector's header)",
+		);
+		expect(expectRefused(heap, OutOfMemoryError, () => new Vector(heap, f64, { capacity: 10 })).message).toBe(
+			"out of memory: cannot allocate 88 B (Vector.constructor: storage for 10 elements (length 0, capacity 0))",
+		);
+		expect(snapshot(v)).toEqual(before);
+		expect(points.length).toBe(points.capacity);
+		// What needs no allocation still works in a spent heap.
+		expect(Vector.open(heap, u32, v.address).length).toBe(full);
+		v.set(0, 7);
+		v.copyFrom([8], 1);
+		expect(v.pop()).toBe(full);
+		expect(v.push(full)).toBe(full); // room again, without allocating
+		v.check();
+		points.check();
+		heap.check();
+	});
+
+	it("refuses growth with the heap and the vector unchanged when freed small blocks wait in the heap's cache", () => {
+		const heap = budget();
+		const v = new Vector(heap, f64);
+		v.pushMany([1, 2, 3, 4, 5, 6, 7, 8]);
+		const small = Array.from({ length: 6 }, () => heap.malloc(20)); // 32-byte blocks nobody asks for again
+		const blocks = exhaust(heap);
+		for (const p of small.filter((_, i) => i % 2 === 0)) heap.free(p); // freed, kept apart from the rest
+		expect(v.length).toBe(v.capacity);
+		const before = snapshot(v);
+		expectRefused(heap, OutOfMemoryError, () => v.push(9));
+		expectRefused(heap, OutOfMemoryError, () => v.reserve(64));
+		expect(expectUnchanged(heap, () => v.tryReserve(64))).toBe(false);
+		expectRefused(heap, OutOfMemoryError, () => new Vector(heap, f64, { capacity: 64 }));
+		expect(snapshot(v)).toEqual(before);
+		for (const p of blocks) heap.free(p);
+		// Room again, except in a checked heap, whose quarantine keeps what was just freed.
+		if (checkedHeap) expectRefused(heap, OutOfMemoryError, () => v.push(9));
+		else v.push(9);
+		v.check();
+		heap.check();
+	});
+});
+
 describe("Vector under allocation failure", () => {
 	it("keeps nothing allocated when the header or the initial capacity cannot be had", () => {
 		const heap = new Heap();
 		expectRefused(heap, OutOfMemoryError, () => new Vector(failAfter(heap, 0), f64));
+		// The storage, the larger block, comes first: when it cannot be had, nothing was allocated.
+		expectRefused(heap, OutOfMemoryError, () => new Vector(failAfter(heap, 0), f64, { capacity: 10 }));
 		expectRefused(heap, OutOfMemoryError, () => new Vector(heap, f64, { capacity: 2 ** 29 })); // beyond any heap
-		// The header is allocated before the storage fails, and freed again: only the lifetime counters
-		// (allocations, frees, peaks) remember it.
+		// When the storage fits and the header then does not, the storage is freed again: only the
+		// lifetime counters (allocations, frees, peaks) remember it.
 		const before = heap.stats();
 		expect(() => new Vector(failAfter(heap, 1), f64, { capacity: 10 })).toThrow(OutOfMemoryError);
 		const after = heap.stats();

@@ -9,6 +9,7 @@ import {
 	HeapCorruptionError,
 	hex,
 	InvalidPointerError,
+	OutOfMemoryError,
 } from "@offheap/core";
 import type { Type } from "@offheap/struct";
 import type { VectorOptions } from "../api.ts";
@@ -111,7 +112,7 @@ export function createHeader(allocator: Allocator, type: Type, growth: number, c
 	const block = allocator.malloc(HEADER_OFFSET + HEADER_BYTES);
 	if (block === 0) {
 		allocator.free(storage);
-		throw outOfMemory("constructor", HEADER_OFFSET + HEADER_BYTES, capacity, 0, 0);
+		throw new OutOfMemoryError(HEADER_OFFSET + HEADER_BYTES, "Vector.constructor: the vector's header");
 	}
 	const address = block + HEADER_OFFSET; // never the block's start: see layout.ts
 	const u32 = allocator.heap.u32;
