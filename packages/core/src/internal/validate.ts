@@ -221,7 +221,7 @@ export function rejectCachedLink(u32: Uint32Array, arenaEnd: number, bytes: numb
 			inside
 				? `no cached block of that size (header ${hex(u32[block >>> 2] as number)})`
 				: "not a block address"
-		}; a cached block's link was overwritten (an overflow of the block before it?)`,
+		}: its header, or the link to it, was overwritten (an overflow of the block before it?)`,
 	);
 }
 
