@@ -6,6 +6,86 @@ import { List } from "../src/index.ts";
 
 const Item = struct("Item", { id: u32, weight: f64 });
 
+/** Allocates from `heap` until even `malloc(0)` fails: a fixed budget, really spent. */
+function exhaust(heap: Heap): number[] {
+	const blocks: number[] = [];
+	for (const size of [16384, 1024, 64, 8, 0]) {
+		for (let p = heap.malloc(size); p !== 0; p = heap.malloc(size)) blocks.push(p);
+	}
+	expect(heap.malloc(0)).toBe(0);
+	return blocks;
+}
+
+describe.each([false, true])("List in a fixed budget that is spent (checked heap: %s)", (checkedHeap) => {
+	const budget = (): Heap => new Heap({ initialBytes: 65536, maxBytes: 65536, checked: checkedHeap });
+
+	it("refuses every call that must allocate with OutOfMemoryError, changing no byte, counter or node", () => {
+		const heap = budget();
+		const a = new List(heap, Item, { spare: 0 });
+		const b = new List(heap, Item);
+		const c = new List(heap, u32);
+		const e = new List(heap, u32);
+		const one = a.pushBack({ id: 1, weight: 1 });
+		a.pushBack({ id: 2, weight: 2 });
+		const moved = b.pushBack({ id: 3, weight: 3 });
+		c.pushBack(7);
+		e.pushBack(8);
+		a.splice(b); // b's node keeps b's old cell, which now forwards to a's
+		const small = Array.from({ length: 6 }, () => heap.malloc(8)); // 16-byte blocks: too small for any list block
+		const blocks = exhaust(heap);
+		for (const p of small.filter((_, i) => i % 2 === 0)) heap.free(p); // not neighbours: they wait in the cache
+		const contents = [a.toArray(), b.toArray(), c.toArray(), e.toArray()];
+		const node = (operation: string, length: number): string =>
+			`out of memory: cannot allocate 32 B (List.${operation}: a node of 32 B (length ${length}))`;
+		for (const [call, message] of [
+			[() => a.pushBack({ id: 9, weight: 9 }), node("pushBack", 3)],
+			[() => a.pushFront(), node("pushFront", 3)],
+			[() => a.insertBefore(moved, { id: 9, weight: 9 }), node("insertBefore", 3)],
+			[() => a.insertAfter(one), node("insertAfter", 3)],
+			[() => b.pushBack({ id: 9, weight: 9 }), node("pushBack", 0)],
+		] as const) {
+			expect(expectRefused(heap, OutOfMemoryError, call).message).toBe(message);
+		}
+		expect(expectRefused(heap, OutOfMemoryError, () => new List(heap, u32)).message).toBe(
+			"out of memory: cannot allocate 64 B (List.constructor: the list header)",
+		);
+		expect(expectRefused(heap, OutOfMemoryError, () => c.splice(e)).message).toBe(
+			"out of memory: cannot allocate 20 B (List.splice: a new owner cell for the emptied source)",
+		);
+		expect([a.toArray(), b.toArray(), c.toArray(), e.toArray()]).toEqual(contents);
+		// What needs no allocation still works in a spent heap: nodes move, a removed node is reused.
+		a.moveToFront(a.last);
+		c.splice(c, { first: c.first, last: c.last });
+		const allocations = heap.stats().allocations;
+		expect(c.popBack()).toBe(7);
+		if (!checkedHeap) c.pushBack(5); // the spare node (a checked heap keeps none)
+		expect(heap.stats().allocations).toBe(allocations);
+		for (const list of [a, b, c, e]) list.check();
+		heap.check();
+		for (const p of blocks) heap.free(p);
+		for (const list of [a, b, c, e] as List[]) list.free();
+	});
+
+	it("pushes into a spent heap while the list has spare nodes", () => {
+		const heap = budget();
+		const list = new List(heap, u32);
+		for (let i = 0; i < 4; i++) list.pushBack(i);
+		list.popFront();
+		list.popFront();
+		exhaust(heap);
+		if (checkedHeap) {
+			// A checked heap keeps no spares: removed nodes went back to it (to its quarantine).
+			expectRefused(heap, OutOfMemoryError, () => list.pushBack(9));
+		} else {
+			list.pushBack(8);
+			list.pushFront(9);
+			expectRefused(heap, OutOfMemoryError, () => list.pushBack(10));
+		}
+		list.check();
+		heap.check();
+	});
+});
+
 describe("List under allocation failure", () => {
 	it("keeps nothing allocated when the header or the owner cell cannot be had", () => {
 		const heap = new Heap();
