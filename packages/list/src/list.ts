@@ -3,7 +3,7 @@ import type { Type, WriteValue } from "@offheap/struct";
 import type { ListNode, ListOptions, SpliceOptions } from "./api.ts";
 import { checkType, OPEN, type OpenOptions } from "./internal/header.ts";
 import * as layout from "./internal/layout.ts";
-import { freeNodes, freeSpares, spliceAll } from "./internal/node-store.ts";
+import { checkChains, freeNodes, freeSpares, spliceAll } from "./internal/node-store.ts";
 import { release } from "./internal/owners.ts";
 import { rejectFreed } from "./internal/reject.ts";
 import { type SpliceSide, spliceRange } from "./internal/splice.ts";
@@ -164,6 +164,7 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 	 */
 	trim(): void {
 		if (this.hdr === 0) rejectFreed("trim");
+		checkChains(this, "trim", false);
 		freeSpares(this);
 	}
 
@@ -183,6 +184,7 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 	 */
 	clear(): void {
 		if (this.hdr === 0) rejectFreed("clear");
+		checkChains(this, "clear", true);
 		freeNodes(this);
 	}
 
@@ -364,6 +366,7 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 	free(): void {
 		const hdr = this.hdr;
 		if (hdr === 0) return;
+		checkChains(this, "free", true); // nothing is freed unless all of it can be
 		freeNodes(this);
 		const u32 = this.heap.u32;
 		const cell = u32[hdr + W_CELL] as number;

@@ -1,4 +1,4 @@
-import { DoubleFreeError, Heap, InvalidPointerError } from "@offheap/core";
+import { DoubleFreeError, Heap, HeapCorruptionError, InvalidPointerError } from "@offheap/core";
 import { f64, u32 } from "@offheap/struct";
 import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
@@ -44,6 +44,10 @@ describe("List on a checked heap", () => {
 		heap.free((node & ~7) - 8);
 		const error = expectRefused(heap, DoubleFreeError, () => list.get(node));
 		expect(error.message).toMatch(/freed at:\n[\s\S]*list-checked\.test\.ts/);
+		// Freeing the list would free that block again: refused before any node is freed.
+		expect(expectRefused(heap, HeapCorruptionError, () => list.free()).message).toMatch(
+			/^heap corrupted at block 0x[0-9a-f]+: List\.free: list at 0x[0-9a-f]+: node 0x[0-9a-f]+ \(handle 0x[0-9a-f]+\): its block 0x[0-9a-f]+ is not a live block of its allocator \(usableSize\(0x[0-9a-f]+\): double free: /,
+		);
 	});
 
 	it("refuses an address inside a live node with the checker's report", () => {

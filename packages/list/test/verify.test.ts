@@ -250,6 +250,37 @@ describe("List.check", () => {
 		expect(heap.stats().liveBlocks).toBe(0);
 	});
 
+	it("refuses to free, clear or trim a list whose links are corrupt, freeing nothing", () => {
+		const { heap, list, a, b, c, node } = three();
+		list.popBack(); // c is a spare now
+		const outside = heap.u8.length;
+		corrupt(heap, node(a) + N_NEXT, outside, () => {
+			for (const [operation, call] of [
+				["free", () => list.free()],
+				["clear", () => list.clear()],
+			] as const) {
+				const error = expectRefused(heap, HeapCorruptionError, call);
+				expect(error.message).toBe(
+					`heap corrupted at block ${hex(outside)}: List.${operation}: list at ${hex(list.address)}: ` +
+						`node ${hex(outside)} (handle ${hex(outside)}): it is not inside the heap`,
+				);
+			}
+		});
+		const spare = heap.u32[(list.address >>> 2) + W_SPARE] as number;
+		corrupt(heap, node(spare) + N_NEXT, b, () => {
+			const error = expectRefused(heap, HeapCorruptionError, () => list.trim());
+			expect(error.message).toBe(
+				`heap corrupted at block ${hex(b & ~7)}: List.trim: list at ${hex(list.address)}: ` +
+					`spare node ${hex(b & ~7)} (handle ${hex(b)}): more spare nodes are linked than the 1 it holds (a cycle, or a wrong count)`,
+			);
+		});
+		expect(list.toArray()).toEqual([1, 2]);
+		expect(c & ~7).toBe(spare & ~7);
+		list.check();
+		list.free();
+		expect(heap.stats().liveBlocks).toBe(0);
+	});
+
 	it("refuses to check a freed list", () => {
 		const heap = new Heap();
 		const list = new List(heap, u32);

@@ -3,6 +3,7 @@
  * the stack of spare nodes, freeing every node, and the O(1) whole-list splice.
  * @internal
  */
+import { HeapCorruptionError, hex } from "@offheap/core";
 import type { ListState } from "../list-state.ts";
 import {
 	ADDRESS_MASK,
@@ -23,8 +24,9 @@ import {
 	W_NODES,
 	W_SPARE,
 } from "./layout.ts";
-import { newCell, release, unite } from "./owners.ts";
+import { newCell, release, rootOf, unite } from "./owners.ts";
 import { outOfMemory } from "./reject.ts";
+import { verifyList } from "./verify.ts";
 
 /** The u32 index of the node a handle names. */
 function word(node: number): number {
@@ -69,6 +71,64 @@ export function retireSlow(list: ListState, node: number, tag: number): void {
 		release(list.allocator, cell, 1);
 	}
 	stow(list, node);
+}
+
+/**
+ * Walks the list's nodes (when `nodes`) and its spares as freeing them will, changing nothing, so
+ * that a corrupt link (a cycle, a node outside the heap or of another list, a wrong count) is
+ * reported before the first node is freed rather than after some of them were: O(n) reads of two
+ * words per node. On a problem the full check names it.
+ */
+export function checkChains(list: ListState, operation: string, nodes: boolean): void {
+	const hdr = list.hdr;
+	const u32 = list.heap.u32;
+	const bytes = u32.length * 4;
+	const cell = u32[hdr + W_CELL] as number;
+	const length = u32[hdr + W_LENGTH] as number;
+	const last = bytes - list.nodeBytes + NODE_OFFSET; // the highest node address inside the heap
+	let ok = true;
+	if (nodes) {
+		let count = 0;
+		for (let n = u32[hdr + W_FIRST] as number; n !== 0 && ok; count++) {
+			const at = n & ADDRESS_MASK;
+			const owner = at >= 16 && at <= last ? (u32[(at >>> 2) + N_OWNER] as number) : 0;
+			ok =
+				count < length &&
+				(owner & GEN_MASK) === (n & GEN_MASK) &&
+				rootOf(u32, owner & ADDRESS_MASK, bytes) === cell &&
+				(!list.verify || live(list, at));
+			n = ok ? (u32[(at >>> 2) + N_NEXT] as number) : 0;
+		}
+		ok &&= count === length;
+	}
+	const spares = spareCount(u32, hdr);
+	let count = 0;
+	for (let n = u32[hdr + W_SPARE] as number; n !== 0 && ok; count++) {
+		const at = n & ADDRESS_MASK;
+		ok =
+			count < spares &&
+			at >= 16 &&
+			at <= last &&
+			u32[(at >>> 2) + N_OWNER] === SPARE_TAG &&
+			(!list.verify || live(list, at));
+		n = ok ? (u32[(at >>> 2) + N_NEXT] as number) : 0;
+	}
+	if (ok && count === spares) return;
+	verifyList(list, operation);
+	throw new HeapCorruptionError(
+		list.address,
+		`List.${operation}: list at ${hex(list.address)}: its links are inconsistent`,
+	);
+}
+
+/** Whether the node at `at` is a live block of the node allocator (checked heaps: a node freed behind the list's back). */
+function live(list: ListState, at: number): boolean {
+	try {
+		list.nodeAllocator.usableSize(at - NODE_OFFSET);
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 /** Frees the spare nodes. */

@@ -42,20 +42,21 @@ type Verified = Pick<ListState, "heap" | "allocator" | "nodeAllocator" | "addres
 };
 
 /**
- * Throws `HeapCorruptionError` naming the first inconsistency of the list at `list.address`: its
+ * Throws `HeapCorruptionError` naming the first inconsistency of the list at `list.address` (for
+ * `List.<operation>`): its
  * header (magic, payload type, owner cell, counts, its block), each node (inside the heap, a live block
  * of the node allocator, owned by this list with the handle's generation, its `prev` link the node
  * before it), the ends, the length (a walk longer than the length is a cycle), the nodes tagged with
  * forwarding cells, each owner cell's reference count, and the stack of spare nodes.
  */
-export function verifyList(list: Verified): void {
+export function verifyList(list: Verified, operation = "check"): void {
 	const heap = list.heap;
 	const address = list.address;
 	const u32 = heap.u32;
 	const bytes = u32.length * 4;
 	const hdr = address >>> 2;
 	const fail = (block: number, detail: string): never => {
-		throw new HeapCorruptionError(block, `List.check: list at ${hex(address)}: ${detail}`);
+		throw new HeapCorruptionError(block, `List.${operation}: list at ${hex(address)}: ${detail}`);
 	};
 	// The header.
 	const magic = u32[hdr + W_MAGIC] as number;
