@@ -1,4 +1,4 @@
-import { type Allocator, checkOptions, type Ptr } from "@offheap/core";
+import { type Allocator, checkOptions, HeapCorruptionError, hex, type Ptr } from "@offheap/core";
 import type { Type, WriteValue } from "@offheap/struct";
 import type { ListNode, ListOptions, SpliceOptions } from "./api.ts";
 import { checkType, OPEN, type OpenOptions } from "./internal/header.ts";
@@ -403,6 +403,13 @@ export class List<T extends Type = Type> extends ListDeque<T> implements Disposa
 			hdr: this.hdr,
 			own: (operation, node) => {
 				this.ownOnly(operation, node);
+			},
+			corrupt: (operation) => {
+				verifyList(this, operation);
+				throw new HeapCorruptionError(
+					this.address,
+					`List.${operation}: list at ${hex(this.address)}: its links are inconsistent`,
+				);
 			},
 		};
 	}

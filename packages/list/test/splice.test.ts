@@ -1,8 +1,9 @@
-import { Heap, InvalidPointerError } from "@offheap/core";
+import { Heap, HeapCorruptionError, hex, InvalidPointerError } from "@offheap/core";
 import { u32 } from "@offheap/struct";
+import { expectRefused } from "@offheap/test-support/refused";
 import { describe, expect, it } from "vitest";
 import { List } from "../src/index.ts";
-import { N_OWNER, W_CELL } from "../src/internal/layout.ts";
+import { N_NEXT, N_OWNER, W_CELL } from "../src/internal/layout.ts";
 
 describe("range splices", () => {
 	it("moves ranges within one list and between lists in order", () => {
@@ -60,5 +61,26 @@ describe("range splices", () => {
 		expect([a.toArray(), b.toArray()]).toEqual([[1], [2]]);
 		a.free();
 		b.free();
+	});
+
+	it("refuses a range whose links form a cycle, instead of following it, changing nothing", () => {
+		const heap = new Heap();
+		const a = new List(heap, u32);
+		const b = new List(heap, u32);
+		const [x, y, z] = [1, 2, 3].map((v) => a.pushBack(v)) as [number, number, number];
+		b.pushBack(9);
+		const w = ((y & ~7) >>> 2) + N_NEXT;
+		heap.u32[w] = x; // y's next: back to x, so the walk from x never reaches z
+		const error = expectRefused(heap, HeapCorruptionError, () => b.splice(a, { first: x, last: z }));
+		expect(error.message).toBe(
+			`heap corrupted at block ${hex(x & ~7)}: List.splice: list at ${hex(a.address)}: node ${hex(x & ~7)} ` +
+				`(handle ${hex(x)}): its prev link is ${hex(0)}, but the node before it is ${hex(y)}`,
+		);
+		heap.u32[w] = z;
+		b.splice(a, { first: x, last: z });
+		expect(b.toArray()).toEqual([9, 1, 2, 3]);
+		a.free();
+		b.free();
+		expect(heap.stats().liveBlocks).toBe(0);
 	});
 });

@@ -32,6 +32,8 @@ export interface SpliceSide {
 	readonly hdr: number;
 	/** Validates a node of this list (throws otherwise), changing nothing: the splice may still be refused. */
 	own(operation: string, node: number): void;
+	/** Throws the `HeapCorruptionError` that `check()` finds (the links of this list are inconsistent). */
+	corrupt(operation: string): never;
 }
 
 /** Moves `first`…`last` (default: all) of `src` before `before` in `dst` (0: at the end). */
@@ -51,11 +53,13 @@ export function spliceRange(
 	src.own("splice", to);
 	const same = src.hdr === dst.hdr;
 	let count = 1;
+	const length = u32[src.hdr + W_LENGTH] as number;
 	for (let n = from; n !== to; count++) {
 		if (same && n === before)
 			throw new RangeError("List.splice: the node to insert before is inside the range moved");
 		n = u32[word(n) + N_NEXT] as number;
 		if (n === 0) throw new RangeError("List.splice: `last` does not follow `first` in the source");
+		if (count === length) src.corrupt("splice"); // a cycle: never followed, refused before any change
 	}
 	if (same && to === before)
 		throw new RangeError("List.splice: the node to insert before is inside the range moved");
