@@ -200,59 +200,33 @@ export function fastScalarProperty(a: Access, rel: string, checked: boolean): Pr
 	return { get: fast.get(a.off), set: (checked ? fast.checked : fast.set)(a.off, rel, a.info) };
 }
 
-/** Stores of aligned scalars: one function literal per view, so that each store site is monomorphic. */
-const PUT: { readonly [view: string]: Store } = {
-	u8: (h, q, x) => {
-		h.u8[q] = x as number;
-	},
-	i8: (h, q, x) => {
-		h.i8[q] = x as number;
-	},
-	u16: (h, q, x) => {
-		h.u16[q >>> 1] = x as number;
-	},
-	i16: (h, q, x) => {
-		h.i16[q >>> 1] = x as number;
-	},
-	u32: (h, q, x) => {
-		h.u32[q >>> 2] = x as number;
-	},
-	i32: (h, q, x) => {
-		h.i32[q >>> 2] = x as number;
-	},
-	f32: (h, q, x) => {
-		h.f32[q >>> 2] = x as number;
-	},
-	f64: (h, q, x) => {
-		h.f64[q >>> 3] = x as number;
-	},
-	i64: (h, q, x) => {
-		h.i64[q >>> 3] = x as bigint;
-	},
-	u64: (h, q, x) => {
-		h.u64[q >>> 3] = x as bigint;
-	},
-};
-
-/** The checks of checked mode, one function literal per scalar (64-bit integers: {@link BIGINT_TEST}). */
-const TEST: { readonly [name: string]: (v: unknown) => boolean } = {
-	i8: (v) => typeof v !== "number" || (v << 24) >> 24 !== v,
-	u8: (v) => typeof v !== "number" || (v & 255) !== v,
-	i16: (v) => typeof v !== "number" || (v << 16) >> 16 !== v,
-	u16: (v) => typeof v !== "number" || (v & 65535) !== v,
-	i32: (v) => typeof v !== "number" || (v | 0) !== v,
-	u32: (v) => typeof v !== "number" || v >>> 0 !== v,
-	ptr: (v) => typeof v !== "number" || v >>> 0 !== v,
-	f32: (v) => typeof v !== "number",
-	f64: (v) => typeof v !== "number",
-	bool: (v) => typeof v !== "boolean",
-};
-
-/** The check of a 64-bit integer: a bigint always, in range when checked. */
-function bigintTest(info: ScalarInfo, checked: boolean): (v: unknown) => boolean {
-	const min = info.min as bigint;
-	const max = info.max as bigint;
-	return checked ? (v) => typeof v !== "bigint" || v < min || v > max : (v) => typeof v !== "bigint";
+/**
+ * Whether `v` must be refused for this scalar: the same conditions as the generated code. One function
+ * for every scalar (not one per kind), so that V8 can inline it at the call sites it shares, and then
+ * pass numbers to it unboxed: a call it cannot inline takes a double as a new heap number.
+ */
+function scalarRejects(info: ScalarInfo, v: unknown, checked: boolean): boolean {
+	if (info.value === "bigint") {
+		return typeof v !== "bigint" || (checked && (v < (info.min as bigint) || v > (info.max as bigint)));
+	}
+	if (!checked) return false;
+	if (info.value === "boolean") return typeof v !== "boolean";
+	if (typeof v !== "number") return true;
+	if (!info.integer) return false;
+	switch (info.view) {
+		case "i8":
+			return (v << 24) >> 24 !== v;
+		case "u8":
+			return (v & 255) !== v;
+		case "i16":
+			return (v << 16) >> 16 !== v;
+		case "u16":
+			return (v & 65535) !== v;
+		case "i32":
+			return (v | 0) !== v;
+		default:
+			return v >>> 0 !== v;
+	}
 }
 
 /** Loading, validating and storing a scalar or string value at an absolute address. */
@@ -276,8 +250,11 @@ export function valueOps(
 	let raw: Load;
 	let put: Store;
 	if (info.size === 1 || access.aligned) {
+		// One function literal for every aligned scalar, for the reason given at scalarRejects.
 		raw = (h, q) => (h[view] as Indexed)[q >>> shift];
-		put = PUT[view] as Store;
+		put = (h, q, x) => {
+			(h[view] as Indexed)[q >>> shift] = x as number;
+		};
 	} else {
 		const get = `get${info.dv}`;
 		const set = `set${info.dv}`;
@@ -287,7 +264,7 @@ export function valueOps(
 	return {
 		load: boolean ? (h, q) => raw(h, q) !== 0 : raw,
 		put: boolean ? (h, q, v) => put(h, q, v ? 1 : 0) : put,
-		test: info.value === "bigint" ? bigintTest(info, checked) : checked ? TEST[info.name] : undefined,
+		test: info.value === "bigint" || checked ? (v) => scalarRejects(info, v, checked) : undefined,
 		reject: (where, v) => rejectScalar(where, info, v),
 	};
 }

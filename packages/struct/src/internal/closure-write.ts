@@ -31,6 +31,19 @@ export interface WriteNode {
 	put(h: HeapViews, q: number, v: unknown): void;
 }
 
+/**
+ * The problem of a value `raise` refuses. Made here rather than where the value is checked: a closure
+ * there would capture the checked value, and V8 would then allocate a context on every check.
+ */
+function problemOf(raise: (where: string, v: unknown) => never, v: unknown): Problem {
+	return new Problem((where) => raise(where, v));
+}
+
+/** The problem of a value that is not the object or array an aggregate needs (see {@link problemOf}). */
+function shapeProblem(expected: string, v: unknown): Problem {
+	return new Problem((where) => rejectAggregate(where, expected, v));
+}
+
 /** The node of a scalar, string or bit-field value. */
 export function leafNode(ops: LeafOps): WriteNode {
 	const test = ops.test;
@@ -38,7 +51,7 @@ export function leafNode(ops: LeafOps): WriteNode {
 	return {
 		checks: true,
 		leaf: ops,
-		check: (v) => (test(v) ? new Problem((where) => ops.reject(where, v)) : undefined),
+		check: (v) => (test(v) ? problemOf(ops.reject, v) : undefined),
 		put: ops.put,
 	};
 }
@@ -78,14 +91,14 @@ export function recordNode(type: RecordLike, guarantee: number, checked: boolean
 	return {
 		checks: true,
 		check(v) {
-			if (typeof v !== "object" || v === null) return new Problem((w) => rejectAggregate(w, "an object", v));
+			if (typeof v !== "object" || v === null) return shapeProblem("an object", v);
 			const o = v as Record<string, unknown>;
 			for (const f of checking) {
 				const x = o[f.name];
 				if (union && x === undefined) continue; // a union writes the members present
 				const { test, reject } = f;
 				if (test !== undefined && reject !== undefined) {
-					if (test(x)) return new Problem((where) => reject(where, x)).within(f.key);
+					if (test(x)) return problemOf(reject, x).within(f.key);
 					continue;
 				}
 				const problem = f.node.check(x);
@@ -108,11 +121,12 @@ export function arrayNode(type: ArrayTypeLike, guarantee: number, checked: boole
 	const n = type.length;
 	const stride = type.element.size;
 	const element = accessNode(accessOf(type.element, 0, alignmentAt(guarantee, stride)), checked);
+	const expected = `an array of ${n}`;
 	return {
 		checks: true,
 		check(v) {
 			if (typeof v !== "object" || v === null || (v as ArrayLike<unknown>).length !== n) {
-				return new Problem((w) => rejectAggregate(w, `an array of ${n}`, v));
+				return shapeProblem(expected, v);
 			}
 			if (!element.checks) return undefined;
 			const values = v as ArrayLike<unknown>;
