@@ -52,8 +52,6 @@ export type Access =
 
 export interface Member {
 	readonly name: string;
-	/** `Type.field`, for messages. */
-	readonly where: string;
 	readonly access: Access;
 }
 
@@ -127,18 +125,16 @@ export function recordMembers(type: RecordLike, guarantee: number): Member[] {
 	const members: Member[] = [];
 	for (const f of type.fields) {
 		if (f.padding) continue;
-		const where = `${type.name}.${f.name}`;
 		if (f.flexible === true) {
 			const aligned = alignmentAt(guarantee, f.offset) >= f.type.align;
 			members.push({
 				name: f.name,
-				where,
 				access: { k: "flex", off: f.offset, type: flexType(type, f), aligned },
 			});
 			continue;
 		}
 		if (f.bitWidth === undefined) {
-			members.push({ name: f.name, where, access: accessOf(f.type, f.offset, guarantee) });
+			members.push({ name: f.name, access: accessOf(f.type, f.offset, guarantee) });
 			continue;
 		}
 		const info = scalarInfoOf(f.type) as ScalarInfo;
@@ -146,7 +142,7 @@ export function recordMembers(type: RecordLike, guarantee: number): Member[] {
 		const width = f.bitWidth;
 		const lo = bitPart(bit, Math.min(width, 32), type.size, guarantee);
 		const hi = width > 32 ? bitPart(bit + 32, width - 32, type.size, guarantee) : undefined;
-		members.push({ name: f.name, where, access: { k: "bits", info, width, lo, hi } });
+		members.push({ name: f.name, access: { k: "bits", info, width, lo, hi } });
 	}
 	return members;
 }

@@ -1,45 +1,25 @@
 /** What generated and closure accessors share at run time, and the shape of what they produce. */
 import type { HeapViews } from "../api.ts";
-import {
-	path,
-	type Root,
-	rejectAggregate,
-	rejectBits,
-	rejectIndex,
-	rejectPointer,
-	rejectScalar,
-	rejectString,
-} from "./checks.ts";
-import { PTR_INFO, SCALARS, type ScalarInfo } from "./scalar-info.ts";
+import { path, type Root, rejectIndex, rejectPointer } from "./checks.ts";
 import { decodeUtf8, encodeUtf8, utf8Length } from "./utf8-codec.ts";
 
 /** The cold paths and tables, passed to generated code as `rt`. */
 export interface Runtime {
 	readonly path: typeof path;
-	readonly rejectAggregate: typeof rejectAggregate;
-	readonly rejectBits: typeof rejectBits;
 	readonly rejectIndex: typeof rejectIndex;
 	readonly rejectPointer: typeof rejectPointer;
-	readonly rejectScalar: typeof rejectScalar;
-	readonly rejectString: typeof rejectString;
 	readonly rejectCursor: (where: string) => never;
-	readonly info: { readonly [name: string]: ScalarInfo };
 }
 
 export const rt: Runtime = {
 	path,
-	rejectAggregate,
-	rejectBits,
 	rejectIndex,
 	rejectPointer,
-	rejectScalar,
-	rejectString,
 	rejectCursor(where: string): never {
 		throw new TypeError(
 			`${where}: cursor() is for arrays of structs, unions and arrays; use get() for scalars`,
 		);
 	},
-	info: { ...SCALARS, ptr: PTR_INFO },
 };
 
 /** The hot helpers, passed to generated code by name so that calls to them are direct. */
