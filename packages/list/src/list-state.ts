@@ -37,6 +37,24 @@ const CREATE_OPTIONS: readonly string[] = ["nodes", "spare", "checked"];
 /** A typed array as the hot paths index it. */
 type Indexed = { [index: number]: unknown };
 
+/** Zeroes `size` bytes at `offset` of a staging buffer (word stores for the common small sizes). */
+function zeroStaged(views: HeapViews, offset: number, size: number): void {
+	if ((size & 3) === 0 && size <= 128) {
+		const u32 = views.u32;
+		for (let w = offset >>> 2, end = (offset + size) >>> 2; w < end; w++) u32[w] = 0;
+	} else views.u8.fill(0, offset, offset + size);
+}
+
+/** Copies `size` staged bytes at `offset` of `views` to `at` in the heap (word moves when both are aligned). */
+function copyStaged(heap: Heap, views: HeapViews, offset: number, at: number, size: number): void {
+	if (((at | size) & 3) === 0 && size <= 128) {
+		const from = views.u32;
+		const to = heap.u32;
+		for (let w = offset >>> 2, d = at >>> 2, end = (offset + size) >>> 2; w < end; w++, d++)
+			to[d] = from[w] as number;
+	} else heap.u8.set(views.u8.subarray(offset, offset + size), at);
+}
+
 /**
  * The state of a {@link List} and how to walk it: length, ends, neighbours and ownership checks.
  * Every `List` is one (a `List` extends {@link ListPayloads}, which extends this class); it is not
@@ -310,12 +328,13 @@ export class ListState<T extends Type = Type> {
 	}
 
 	/**
-	 * @internal Writes a payload at `at`: a value {@link ListState.prepare} returned (the staged bytes
+	 * @internal Writes a payload at `at`: a value {@link ListState.prepare} returned (the staging buffer
 	 * of a struct, union, array or utf8 payload; a scalar as it is).
 	 */
 	store(at: number, value: unknown): void {
 		const kind = this.kind;
-		if (kind === K_OTHER) this.heap.u8.set(value as Uint8Array, at);
+		if (kind === K_OTHER)
+			copyStaged(this.heap, value as HeapViews, Math.max(8, this.type.align), at, this.type.size);
 		else (this.heap[this.heapView] as Indexed)[at >>> this.shift] = kind === K_BOOL ? (value ? 1 : 0) : value;
 	}
 
@@ -327,8 +346,8 @@ export class ListState<T extends Type = Type> {
 	/**
 	 * @internal Reads and checks a payload value before anything changes (the list's state is read
 	 * after this, so a value whose getters or `valueOf` change the list is read whole first): a struct,
-	 * union, array or utf8 value is written to a staging buffer, where the type checks it, and its bytes
-	 * are returned for {@link ListState.store}; a number for an unchecked list is converted as its typed
+	 * union, array or utf8 value is written to a staging buffer, where the type checks it, and the buffer
+	 * is returned for {@link ListState.store}; a number for an unchecked list is converted as its typed
 	 * array converts it; other values are checked as the payload type requires. Throws the TypeError or
 	 * RangeError of a value that does not fit.
 	 */
@@ -347,8 +366,11 @@ export class ListState<T extends Type = Type> {
 		return +(value as number);
 	}
 
-	/** The bytes of `value` written by the payload type into a zeroed staging buffer (which checks it). */
-	private stage(value: unknown): Uint8Array {
+	/**
+	 * `value` written by the payload type into a zeroed staging buffer (which checks it), at
+	 * `max(8, align)`: the buffer, for {@link ListState.store} to copy from.
+	 */
+	private stage(value: unknown): HeapViews {
 		const offset = Math.max(8, this.type.align);
 		const size = this.type.size;
 		// A getter of the value may push into this list while it is staged: such a nested call gets a
@@ -358,14 +380,13 @@ export class ListState<T extends Type = Type> {
 			views = heapViews(new ArrayBuffer(Math.ceil((offset + size) / 8) * 8));
 			if (this.depth === 0) this.staged = views;
 		}
-		const u8 = views.u8;
-		u8.fill(0, offset, offset + size);
+		zeroStaged(views, offset, size);
 		this.depth++;
 		try {
 			this.type.write(views, offset, value);
 		} finally {
 			this.depth--;
 		}
-		return u8.subarray(offset, offset + size);
+		return views;
 	}
 }

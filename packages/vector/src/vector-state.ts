@@ -48,6 +48,24 @@ const DEFAULT_GROWTH = 1.5;
 /** The options of `new Vector(...)`. */
 const CREATE_OPTIONS: readonly string[] = ["capacity", "growthFactor", "checked"];
 
+/** Zeroes `size` bytes at `offset` of a staging buffer (word stores for the common small sizes). */
+function zeroStaged(views: HeapViews, offset: number, size: number): void {
+	if ((size & 3) === 0 && size <= 128) {
+		const u32 = views.u32;
+		for (let w = offset >>> 2, end = (offset + size) >>> 2; w < end; w++) u32[w] = 0;
+	} else views.u8.fill(0, offset, offset + size);
+}
+
+/** Copies `size` staged bytes at `offset` of `views` to `at` in the heap (word moves when both are aligned). */
+function copyStaged(heap: Heap, views: HeapViews, offset: number, at: number, size: number): void {
+	if (((at | size) & 3) === 0 && size <= 128) {
+		const from = views.u32;
+		const to = heap.u32;
+		for (let w = offset >>> 2, d = at >>> 2, end = (offset + size) >>> 2; w < end; w++, d++)
+			to[d] = from[w] as number;
+	} else heap.u8.set(views.u8.subarray(offset, offset + size), at);
+}
+
 /**
  * The state of a {@link Vector}: its length, capacity and storage, read from its header in the heap
  * on every call, and the consistency check of checked heaps. Every `Vector` is one (a `Vector`
@@ -236,11 +254,12 @@ export class VectorState<T extends Type = Type> {
 
 	/**
 	 * @internal Writes element `index` of the storage at `data`: a value {@link VectorState.prepare}
-	 * returned (the staged bytes of a struct, union, array or utf8 element; a scalar as it is).
+	 * returned (the staging buffer of a struct, union, array or utf8 element; a scalar as it is).
 	 */
 	store(data: number, index: number, value: unknown): void {
 		const kind = this.kind;
-		if (kind === K_OTHER) this.heap.u8.set(value as Uint8Array, data + index * this.size);
+		if (kind === K_OTHER)
+			copyStaged(this.heap, value as HeapViews, Math.max(8, this.align), data + index * this.size, this.size);
 		else
 			(this.heap[this.heapView] as Indexed)[(data >>> this.shift) + index] =
 				kind === K_BOOL ? (value ? 1 : 0) : value;
@@ -255,7 +274,7 @@ export class VectorState<T extends Type = Type> {
 	 * @internal Reads and checks a value before anything changes (the vector's state is read after
 	 * this, so a value that aliases the vector's own elements, or whose getters or `valueOf` change the
 	 * vector, is read whole first): a struct, union, array or utf8 value is written to a staging buffer,
-	 * where the type checks it, and its bytes are returned for {@link VectorState.store}; a number for
+	 * where the type checks it, and the buffer is returned for {@link VectorState.store}; a number for
 	 * an unchecked vector is converted as its typed array converts it; other values are checked as the
 	 * element type requires. Throws the TypeError or RangeError of a value that does not fit.
 	 */
@@ -274,8 +293,11 @@ export class VectorState<T extends Type = Type> {
 		return +(value as number);
 	}
 
-	/** The bytes of `value` written by the element type into a zeroed staging buffer (which checks it). */
-	private stage(value: unknown): Uint8Array {
+	/**
+	 * `value` written by the element type into a zeroed staging buffer (which checks it), at
+	 * `max(8, align)`: the buffer, for {@link VectorState.store} to copy from.
+	 */
+	private stage(value: unknown): HeapViews {
 		const offset = Math.max(8, this.align);
 		const size = this.size;
 		// A getter of the value may push into this vector while it is staged: such a nested call gets a
@@ -285,15 +307,14 @@ export class VectorState<T extends Type = Type> {
 			views = heapViews(new ArrayBuffer(Math.ceil((offset + size) / 8) * 8));
 			if (this.depth === 0) this.staged = views;
 		}
-		const u8 = views.u8;
-		u8.fill(0, offset, offset + size);
+		zeroStaged(views, offset, size);
 		this.depth++;
 		try {
 			this.type.write(views, offset, value);
 		} finally {
 			this.depth--;
 		}
-		return u8.subarray(offset, offset + size);
+		return views;
 	}
 
 	/** @internal Grows for a push or insert that needs `needed` elements; throws having changed nothing. */
