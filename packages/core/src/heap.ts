@@ -314,12 +314,15 @@ export class Heap implements Allocator {
 		// this size, taken whole. Everything else (a class head, search and split, the top) is allocBlock.
 		const i32 = this.i32;
 		const block = bytes < 512 ? i32[W_CACHED_HEADS + (bytes >>> 3)] : 0;
-		if (block === 0) return this.allocBlock(bytes);
-		// The cache's link was read from the previous block popped: verified before it is trusted.
-		if ((i32[block >>> 2] & ~PREV_FREE) !== (bytes | CACHED) || (block & 7) !== 4) {
-			return rejectCachedLink(this.u32, this.arenaEnd, bytes, block);
+		// The cache's link was read from the block popped before: a block that is no cached block of this
+		// size goes to allocBlock too, which verifies it again and reports it. (Word 0 is the NULL guard.)
+		const header = i32[block >>> 2];
+		if (block === 0 || (header & ~PREV_FREE) !== (bytes | CACHED) || (block & 7) !== 4) {
+			return this.allocBlock(bytes);
 		}
-		uncache(i32, block, bytes);
+		i32[W_CACHED_HEADS + (bytes >>> 3)] = i32[(block + 4) >>> 2];
+		i32[block >>> 2] = header ^ CACHED;
+		i32[W_CACHED_BLOCKS] -= 1;
 		// What `allocated` does, written out: one more nested helper here stops V8 from inlining the whole
 		// of malloc into some callers' loops (random churn: 3% more instructions per operation).
 		const used = i32[W_USED_BYTES] + bytes;
@@ -615,7 +618,56 @@ export class Heap implements Allocator {
 	 */
 	free(ptr: Ptr): void {
 		if (ptr === 0) return;
-		const i32 = this.i32;
+		// One test, kept small so that V8 inlines free into its callers: a pointer inside the arena whose
+		// block is in use, and the start bitmap marks it and the next block exactly `size` bytes on, with
+		// nothing between (when both bits lie in one bitmap word). freeChecked refuses every other pointer
+		// and verifies every other block in full (see endsWhereNextStarts).
+		if (
+			typeof ptr === "number" &&
+			(ptr & 7) === 0 &&
+			ptr >>> 0 === ptr &&
+			ptr >= FIRST_PTR &&
+			ptr < this.arenaEnd
+		) {
+			const i32 = this.i32;
+			const block = ptr - HEADER;
+			const header = i32[block >>> 2];
+			const size = header & SIZE_MASK;
+			const bit = (ptr >>> 3) & 31;
+			const granules = size >>> 3;
+			if (
+				(header & (FREE | CACHED)) === 0 &&
+				bit + granules < 32 &&
+				((i32[this.bitmapBase + (ptr >>> 8)] >>> bit) & ((2 << granules) - 1)) === 1 + (1 << granules)
+			) {
+				// Fast path: a small block goes to the cache while it has room (see W_CACHED_HEADS), untouched
+				// but for its header. One next to the top merges into it instead (freeBlock), which keeps the
+				// top low and the cache empty in a program that allocates and frees one block at a time, and
+				// so does the last live block (freeBlock settles the cache, so that the heap is one free block
+				// again). Each path counts the free itself: counting once, before the branch, and passing the
+				// used bytes on cost gcc-cc1's replay 6.6% more instructions (measured).
+				if (
+					size < 512 &&
+					i32[W_CACHED_BLOCKS] < CACHE_LIMIT &&
+					block + size !== i32[W_TOP] &&
+					i32[W_USED_BYTES] !== size
+				) {
+					i32[W_USED_BYTES] -= size;
+					count(i32, W_FREES);
+					cache(i32, block, header, size);
+				} else this.freeBlock(block, header);
+				return;
+			}
+		}
+		this.freeChecked(ptr);
+	}
+
+	/**
+	 * free for a block the fast test could not vouch for: a pointer that is no block in use (refused), a
+	 * header that does not match the start bitmap (corruption, refused), or a valid block whose next
+	 * start lies in another bitmap word (most blocks of 256 bytes and more): freed as free does.
+	 */
+	private freeChecked(ptr: number): void {
 		if (
 			typeof ptr !== "number" ||
 			ptr >>> 0 !== ptr ||
@@ -625,48 +677,6 @@ export class Heap implements Allocator {
 		) {
 			rejectPointer("free", ptr, this.u32, this.arenaEnd);
 		}
-		const block = ptr - HEADER;
-		const header = i32[block >>> 2];
-		const size = header & SIZE_MASK;
-		// One test, kept small so that V8 inlines free into its callers: the block is in use, and the start
-		// bitmap marks it and the next block exactly `size` bytes on, nothing between (when both bits lie
-		// in one bitmap word; freeChecked verifies every other block in full, see endsWhereNextStarts).
-		const bit = (ptr >>> 3) & 31;
-		const granules = size >>> 3;
-		if (
-			(header & (FREE | CACHED)) !== 0 ||
-			bit + granules > 31 ||
-			((i32[this.bitmapBase + (ptr >>> 8)] >>> bit) & ((2 << granules) - 1)) !== 1 + (1 << granules)
-		) {
-			this.freeChecked(ptr);
-			return;
-		}
-		// Fast path: a small block goes to the cache while it has room (see W_CACHED_HEADS), untouched but
-		// for its header. One next to the top merges into it instead (freeBlock), which keeps the top low
-		// and the cache empty in a program that allocates and frees one block at a time. Everything else
-		// is in freeBlock, so that free stays small enough for V8 to inline into its callers' loops. Each
-		// path counts the free itself: counting once, before the branch, and passing the used bytes on
-		// cost gcc-cc1's replay 6.6% more instructions (measured).
-		// The last live block goes to freeBlock too, which settles the cache so that the heap is one free
-		// block again.
-		if (
-			size < 512 &&
-			i32[W_CACHED_BLOCKS] < CACHE_LIMIT &&
-			block + size !== i32[W_TOP] &&
-			i32[W_USED_BYTES] !== size
-		) {
-			i32[W_USED_BYTES] -= size;
-			count(i32, W_FREES);
-			cache(i32, block, header, size);
-		} else this.freeBlock(block, header);
-	}
-
-	/**
-	 * free for a block the fast test could not vouch for: a pointer that is no block in use (refused), a
-	 * header that does not match the start bitmap (corruption, refused), or a valid block whose next
-	 * start lies in another bitmap word (most blocks of 256 bytes and more): freed as free does.
-	 */
-	private freeChecked(ptr: number): void {
 		const i32 = this.i32;
 		const block = ptr - HEADER;
 		const header = i32[block >>> 2];
@@ -875,11 +885,12 @@ export class Heap implements Allocator {
 			const bytes = bin << 3;
 			for (let block = i32[W_CACHED_HEADS + bin]; block !== 0; block = i32[(block + 4) >>> 2]) {
 				const header = i32[block >>> 2];
+				// The list a block is on says its size: the header must say the same (its end was verified
+				// against the bitmap when it was freed).
 				if (
 					(header & ~PREV_FREE) !== (bytes | CACHED) ||
 					(block & 7) !== 4 ||
-					++seen > i32[W_CACHED_BLOCKS] ||
-					!endsWhereNextStarts(i32, this.bitmapBase, this.arenaEnd, block + HEADER, bytes)
+					++seen > i32[W_CACHED_BLOCKS]
 				) {
 					rejectCachedLink(this.u32, this.arenaEnd, bytes, block);
 				}
@@ -904,6 +915,11 @@ export class Heap implements Allocator {
 		const i32 = this.i32;
 		const arenaEnd = this.arenaEnd;
 		const top = i32[W_TOP];
+		// Settling only lowers the top: when the top holds the request now, the request succeeds.
+		if (top + bytes <= arenaEnd) {
+			this.settleCache();
+			return 0;
+		}
 		let best = 0;
 		let bestStart = 0;
 		let topStart = top;
