@@ -146,7 +146,8 @@ describe("OffheapWorld", () => {
 			expect(blocks[i]?.address).toBe((blocks[i - 1]?.address ?? 0) + (blocks[i - 1]?.size ?? 0));
 		}
 		expect(blocks.reduce((sum, b) => sum + b.size, 0)).toBe(stats.heapBytes - stats.metadataBytes);
-		const ownerAt = (ptr: number) => blocks.find((b) => b.address === ptr - 4)?.owner;
+		// Containers hand out addresses inside their blocks (never a block's start): find the block holding each.
+		const ownerAt = (ptr: number) => blocks.find((b) => b.address < ptr && ptr < b.address + b.size)?.owner;
 		expect(ownerAt(world.entities.address)).toBe("pool");
 		expect(ownerAt(world.timerNodes.address)).toBe("pool");
 		expect(ownerAt(world.scratch?.address ?? 0)).toBe("arena");
