@@ -875,8 +875,9 @@ export class Heap implements Allocator {
 	}
 
 	/**
-	 * Verifies every cached block and its neighbours before settling merges the first of them, so that a
-	 * corruption found while settling leaves the heap as it was. Bounded by CACHE_LIMIT.
+	 * Verifies every cached block and its neighbours, and the head of every size class, before settling
+	 * merges the first of them, so that a corruption found while settling, or by the allocation that
+	 * follows it, leaves the heap as it was. Bounded by CACHE_LIMIT and the number of classes.
 	 */
 	private verifyCache(): void {
 		const i32 = this.i32;
@@ -895,6 +896,23 @@ export class Heap implements Allocator {
 					rejectCachedLink(this.u32, this.arenaEnd, bytes, block);
 				}
 				this.verifyNeighbours("free", block, header ^ CACHED);
+			}
+		}
+		// After settling, the caller takes the head of some class: verify every head now, while a
+		// corruption found still leaves the heap as it was (at most one word per non-empty class).
+		for (let flMap = i32[W_FL_MAP]; flMap !== 0; flMap &= flMap - 1) {
+			const fl = ctz(flMap);
+			for (let slMap = i32[W_SL_MAPS + fl]; slMap !== 0; slMap &= slMap - 1) {
+				const bin = (fl << 5) | ctz(slMap);
+				const head = i32[W_HEADS + bin];
+				const size = i32[head >>> 2] & SIZE_MASK;
+				if (
+					i32[head >>> 2] !== (size | FREE) ||
+					(size < 512 ? size >>> 3 : binLarge(size)) !== bin ||
+					i32[(head + size - 4) >>> 2] !== size
+				) {
+					rejectFreeBlock(this.u32, this.arenaEnd, head, `size class ${bin} links to it`);
+				}
 			}
 		}
 	}

@@ -115,7 +115,9 @@ describe("a small overflow into the next block's metadata", () => {
 			fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
 				expect(["detected", "detected by check()", "harmless"]).toContain(trial(seed));
 			}),
-			{ numRuns: 300 },
+			// 2033698903: a class head overwritten, found by the malloc after settling (the heads are now
+			// verified before the cache settles).
+			{ numRuns: 300, examples: [[2033698903]] },
 		);
 	});
 
