@@ -29,7 +29,7 @@ export function requireChromium(path: string = CHROMIUM_PATH): void {
 	if (!existsSync(path)) {
 		throw new Error(
 			`The demo's end-to-end test needs Debian's Chromium at ${path}, which is missing. ` +
-				"Install it with `apt-get install -y chromium` (CI's .ci/run does); the test never downloads a browser.",
+				"Install it with `apt-get install -y chromium` (the README's `pnpm test` does, through tools/ensure-system-deps.sh); the test never downloads a browser.",
 		);
 	}
 }
