@@ -10,4 +10,4 @@ export {
 } from "./errors.ts";
 export { type FaultPolicy, FaultyAllocator, failAfter, failEvery, failRandomly } from "./faults.ts";
 export { Heap } from "./heap.ts";
-export { checkOptions, describeArgument } from "./kit.ts";
+export { checkOptions, describeArgument, isAllocator } from "./kit.ts";

@@ -1,6 +1,9 @@
 //! Argument checks shared by every offheap package and by users who write their own containers:
 //! one way to describe a bad value in a message, and one way to refuse an options object that holds
-//! a key nobody reads (a misspelt `maxbytes` must not silently fall back to a default).
+//! a key nobody reads (a misspelt `maxbytes` must not silently fall back to a default), and one test of
+//! what an Allocator looks like.
+
+import type { Allocator } from "./api.ts";
 
 /**
  * Describes a value for an error message: numbers as written (`-1`, `NaN`, `1.5`), bigints with an `n`
@@ -79,4 +82,30 @@ function rejectOption(what: string, key: string | symbol, known: readonly string
 	const near = known.find((k) => k.toLowerCase() === lower);
 	const hint = near === undefined ? "" : `; did you mean "${near}"?`;
 	throw new TypeError(`${what}: unknown option ${name}${hint} (valid options: ${known.join(", ")})`);
+}
+
+/**
+ * Whether `value` looks like an {@link Allocator}: an object with `malloc`, `realloc`, `free` and
+ * `usableSize`, and a `heap` with its typed-array views. Containers call it on the allocator they are
+ * given, before they read anything from it, and throw their own `TypeError` naming the argument.
+ *
+ * @example
+ * ```ts
+ * import { Heap, isAllocator } from "@offheap/core";
+ * console.log(isAllocator(new Heap()), isAllocator({ malloc: () => 0 })); // true false
+ * ```
+ */
+export function isAllocator(value: unknown): value is Allocator {
+	const a = value as Partial<Allocator> | null;
+	return (
+		typeof a === "object" &&
+		a !== null &&
+		typeof a.malloc === "function" &&
+		typeof a.realloc === "function" &&
+		typeof a.free === "function" &&
+		typeof a.usableSize === "function" &&
+		typeof a.heap === "object" &&
+		a.heap !== null &&
+		a.heap.u32 instanceof Uint32Array
+	);
 }

@@ -1,5 +1,5 @@
-import { describe, expect, test } from "vitest";
-import { checkOptions, describeArgument } from "../src/index.ts";
+import { describe, expect, it, test } from "vitest";
+import { checkOptions, describeArgument, failAfter, Heap, isAllocator } from "../src/index.ts";
 
 describe("describeArgument", () => {
 	test("names numbers as written and everything else with its type", () => {
@@ -51,5 +51,22 @@ describe("checkOptions", () => {
 		);
 		expect(() => checkOptions("Ring", null, ["capacity"])).toThrow(TypeError);
 		expect(() => checkOptions("Ring", [1], ["capacity"])).toThrow(TypeError);
+	});
+});
+
+describe("isAllocator", () => {
+	it("accepts a heap and any object with the C calls and a heap", () => {
+		const heap = new Heap();
+		expect(isAllocator(heap)).toBe(true);
+		expect(isAllocator(failAfter(heap, 1))).toBe(true);
+	});
+
+	it("refuses what lacks a call or a heap with views", () => {
+		const heap = new Heap();
+		const { malloc, realloc, free, usableSize } = heap;
+		expect(isAllocator({ malloc, realloc, free, usableSize })).toBe(false);
+		expect(isAllocator({ malloc, realloc, free, heap })).toBe(false);
+		expect(isAllocator({ malloc, realloc, free, usableSize, heap: {} })).toBe(false);
+		for (const value of [null, undefined, 8, "heap", 8n]) expect(isAllocator(value)).toBe(false);
 	});
 });

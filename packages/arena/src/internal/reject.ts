@@ -5,6 +5,7 @@ import {
 	HeapCorruptionError,
 	hex,
 	InvalidPointerError,
+	isAllocator,
 	OutOfMemoryError,
 } from "@offheap/core";
 import { MAX_ALIGN, MAX_SIZE } from "./layout.ts";
@@ -17,15 +18,7 @@ import { MAX_ALIGN, MAX_SIZE } from "./layout.ts";
  * @internal
  */
 export function checkParent(parent: unknown): asserts parent is Allocator {
-	const p = parent as Partial<Allocator> | null;
-	if (
-		typeof p !== "object" ||
-		p === null ||
-		typeof p.malloc !== "function" ||
-		typeof p.free !== "function" ||
-		typeof p.heap !== "object" ||
-		p.heap === null
-	) {
+	if (!isAllocator(parent)) {
 		throw new TypeError(
 			`Arena: parent ${describeArgument(parent)} is not an Allocator (a Heap, a Pool, another Arena …)`,
 		);

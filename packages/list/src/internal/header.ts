@@ -9,6 +9,7 @@ import {
 	HeapCorruptionError,
 	hex,
 	InvalidPointerError,
+	isAllocator,
 } from "@offheap/core";
 import type { Type } from "@offheap/struct";
 import type { ListOptions } from "../api.ts";
@@ -79,18 +80,7 @@ export function checkSpare(spare: unknown): number {
 
 /** Checks that `allocator` (the argument or option `what`) looks like an {@link Allocator}. */
 export function checkAllocator(operation: string, what: string, allocator: unknown): void {
-	const a = allocator as Partial<Allocator> | null;
-	if (
-		typeof a !== "object" ||
-		a === null ||
-		typeof a.malloc !== "function" ||
-		typeof a.realloc !== "function" ||
-		typeof a.free !== "function" ||
-		typeof a.usableSize !== "function" ||
-		typeof a.heap !== "object" ||
-		a.heap === null ||
-		!(a.heap.u32 instanceof Uint32Array)
-	) {
+	if (!isAllocator(allocator)) {
 		throw new TypeError(
 			`${operation}: ${what} must be an Allocator (a Heap, an arena, a pool…), got ${describeArgument(allocator)}`,
 		);

@@ -4,6 +4,7 @@ import {
 	describeArgument,
 	hex,
 	InvalidPointerError,
+	isAllocator,
 	OutOfMemoryError,
 } from "@offheap/core";
 import { GEN_SHIFT, HANDLE_MASK, LIVE, MAX_ALIGN, WRAPPED } from "./layout.ts";
@@ -16,15 +17,7 @@ import { GEN_SHIFT, HANDLE_MASK, LIVE, MAX_ALIGN, WRAPPED } from "./layout.ts";
  * @internal
  */
 export function checkParent(parent: unknown): asserts parent is Allocator {
-	const p = parent as Partial<Allocator> | null;
-	if (
-		typeof p !== "object" ||
-		p === null ||
-		typeof p.malloc !== "function" ||
-		typeof p.free !== "function" ||
-		typeof p.heap !== "object" ||
-		p.heap === null
-	) {
+	if (!isAllocator(parent)) {
 		throw new TypeError(
 			`Pool: parent ${describeArgument(parent)} is not an Allocator (a Heap, an Arena, another Pool …)`,
 		);

@@ -1,4 +1,4 @@
-import { type Allocator, checkOptions, describeArgument, Heap } from "@offheap/core";
+import { type Allocator, checkOptions, describeArgument, Heap, isAllocator } from "@offheap/core";
 import type { DropHook, RcKindDefinition, RcSpaceOptions, ValueType } from "../api.ts";
 import { RcKind } from "../rc-kind.ts";
 import type { StoredKind } from "./kind-table.ts";
@@ -14,15 +14,7 @@ const DEFINITION_KEYS: readonly (keyof RcKindDefinition)[] = ["name", "type", "d
 
 /** @internal */
 export function checkAllocator(what: string, allocator: unknown): asserts allocator is Allocator {
-	const a = allocator as Partial<Allocator> | null | undefined;
-	if (
-		typeof a !== "object" ||
-		a === null ||
-		typeof a.malloc !== "function" ||
-		typeof a.free !== "function" ||
-		typeof a.usableSize !== "function" ||
-		!(a.heap instanceof Heap)
-	) {
+	if (!isAllocator(allocator) || !(allocator.heap instanceof Heap)) {
 		throw new TypeError(
 			`${what}: allocator must be an Allocator (a Heap, an arena, a pool …), got ${describeArgument(allocator)}`,
 		);

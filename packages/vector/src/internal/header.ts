@@ -9,6 +9,7 @@ import {
 	HeapCorruptionError,
 	hex,
 	InvalidPointerError,
+	isAllocator,
 	OutOfMemoryError,
 } from "@offheap/core";
 import type { Type } from "@offheap/struct";
@@ -75,18 +76,7 @@ export function checkGrowth(operation: string, factor: unknown): number {
 
 /** Checks that `allocator` looks like an {@link Allocator}: the C calls and the heap that holds its blocks. */
 export function checkAllocator(operation: string, allocator: unknown): void {
-	const a = allocator as Partial<Allocator> | null;
-	if (
-		typeof a !== "object" ||
-		a === null ||
-		typeof a.malloc !== "function" ||
-		typeof a.realloc !== "function" ||
-		typeof a.free !== "function" ||
-		typeof a.usableSize !== "function" ||
-		typeof a.heap !== "object" ||
-		a.heap === null ||
-		!(a.heap.u32 instanceof Uint32Array)
-	) {
+	if (!isAllocator(allocator)) {
 		throw new TypeError(
 			`${operation}: allocator must be an Allocator (a Heap, an arena, a pool…), got ${describeArgument(allocator)}`,
 		);
