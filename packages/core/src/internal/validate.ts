@@ -3,6 +3,7 @@ import { DoubleFreeError, HeapCorruptionError, hex, InvalidPointerError } from "
 import { checkOptions, describeArgument } from "../kit.ts";
 import {
 	arenaEndFor,
+	binOf,
 	CACHE_LIMIT,
 	CACHED,
 	FIRST_BLOCK,
@@ -14,10 +15,12 @@ import {
 	MERGED_TAG,
 	MIN_BLOCK,
 	MIN_HEAP_BYTES,
+	PREV_FREE,
 	SMALL_CACHE_LIMIT,
 	W_ARENA_END,
 	W_CACHED_HEADS,
 	W_GROWTH,
+	W_HEADS,
 	W_HEAP_BYTES,
 	W_MAGIC,
 	W_MAX_BYTES,
@@ -80,7 +83,7 @@ export function rejectPointer(operation: string, ptr: number, u32: Uint32Array, 
 				? (header & FREE) === 0 && size < SMALL_CACHE_LIMIT && inCache(u32, block, size)
 				: size >= MIN_BLOCK &&
 					end <= arenaEnd &&
-					(block === (u32[W_TOP] as number) || (u32[(end - 4) >>> 2] as number) === size);
+					(block === (u32[W_TOP] as number) || isListedFree(u32, arenaEnd, block, size));
 		if (!consistent) {
 			throw new HeapCorruptionError(
 				block,
@@ -233,6 +236,24 @@ function inCache(u32: Uint32Array, block: number, size: number): boolean {
 		entry = u32[(entry + 4) >>> 2] as number;
 	}
 	return false;
+}
+
+/**
+ * Whether the block whose header says free with `size` bytes really is a free block of the size classes:
+ * its boundary tag, its right neighbour's PREV_FREE flag and its list links all agree (a live block's
+ * header overwritten to say free fails them, even where an old boundary tag was left in its payload).
+ */
+function isListedFree(u32: Uint32Array, arenaEnd: number, block: number, size: number): boolean {
+	const end = block + size;
+	if ((u32[(end - 4) >>> 2] as number) !== size) return false;
+	if (end < arenaEnd && ((u32[end >>> 2] as number) & PREV_FREE) === 0) return false;
+	const next = u32[(block + 4) >>> 2] as number;
+	if (next !== 0 && (next % 8 !== 4 || next >= arenaEnd || (u32[(next + 8) >>> 2] as number) !== block))
+		return false;
+	const bin = binOf(size);
+	if ((u32[W_HEADS + bin] as number) === block) return true;
+	const prev = u32[(block + 8) >>> 2] as number;
+	return prev % 8 === 4 && prev < arenaEnd && (u32[(prev + 4) >>> 2] as number) === block;
 }
 
 /** Start of the block that contains `ptr`: the nearest marked start below it in the bitmap. */
