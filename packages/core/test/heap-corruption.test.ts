@@ -119,7 +119,9 @@ describe("a small overflow into the next block's metadata", () => {
 			// verified before the cache settles).
 			// 656247755: a live block's header overwritten to say free, over an old boundary tag left in its
 			// payload (a double free is now blamed only when the block's neighbour and list links agree).
-			{ numRuns: 300, examples: [[2033698903], [656247755]] },
+			// A fixed seed keeps CI deterministic; change it locally to search further (two holes were found
+			// that way, each about once in a thousand seeds).
+			{ numRuns: 300, seed: 20261208, examples: [[2033698903], [656247755]] },
 		);
 	});
 
